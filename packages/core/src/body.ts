@@ -1,0 +1,118 @@
+import type { CryptoBackend, HashAlgorithm } from './crypto/backend.ts'
+import { fail } from './errors.ts'
+import type { BodySource } from './message.ts'
+
+/**
+ * Reads a normalized body for a scheme, at most once per need: a digest is computed in one
+ * native call for bytes and incrementally (constant memory) for Blob and stream bodies.
+ */
+export interface BodyReader {
+  /** True when there is no body at all (absent, not merely empty). */
+  readonly absent: boolean
+  /** hash(body bytes). Memoized per algorithm. */
+  digest(hash: HashAlgorithm): Promise<Uint8Array>
+  /** The whole body, buffered up to `maxBufferedBodyBytes`. Memoized. */
+  bytes(): Promise<Uint8Array>
+}
+
+export interface BodyReaderOptions {
+  /** Largest body `bytes()` will buffer. @default 16 MiB */
+  maxBufferedBodyBytes?: number
+}
+
+const DEFAULT_MAX_BUFFERED = 16 * 1024 * 1024
+const EMPTY = new Uint8Array(0)
+// Blob.slice reads in pieces this large; big enough to amortize the native call, small enough to stay constant-memory.
+const BLOB_CHUNK = 1024 * 1024
+
+async function* chunksOf(source: BodySource): AsyncGenerator<Uint8Array> {
+  if (source.kind === 'none') return
+  if (source.kind === 'bytes') {
+    yield source.bytes
+    return
+  }
+  if (source.kind === 'blob') {
+    for (let offset = 0; offset < source.blob.size; offset += BLOB_CHUNK) {
+      yield new Uint8Array(await source.blob.slice(offset, offset + BLOB_CHUNK).arrayBuffer())
+    }
+    return
+  }
+  let stream: ReadableStream<Uint8Array>
+  try {
+    stream = source.stream()
+  } catch (err) {
+    fail('body_unusable', 'the body stream cannot be read (already used or locked)', { component: 'body' }, err)
+  }
+  if (stream.locked) fail('body_unusable', 'the body stream is locked (already being read)', { component: 'body' })
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) return
+      if (!(value instanceof Uint8Array)) fail('invalid_input', `body stream yielded ${Object.prototype.toString.call(value)}, expected Uint8Array chunks`, { component: 'body' })
+      yield value
+    }
+  } finally {
+    reader.releaseLock()
+  }
+}
+
+export function bodyReader(source: BodySource, backend: CryptoBackend, options: BodyReaderOptions = {}): BodyReader {
+  const limit = options.maxBufferedBodyBytes ?? DEFAULT_MAX_BUFFERED
+  const digests = new Map<HashAlgorithm, Promise<Uint8Array>>()
+  let buffered: Promise<Uint8Array> | undefined
+
+  const readAll = async (): Promise<Uint8Array> => {
+    if (source.kind === 'none') return EMPTY
+    if (source.kind === 'bytes') return source.bytes
+    if (source.kind === 'blob' && source.blob.size > limit) tooLarge(source.blob.size, limit)
+    const parts: Uint8Array[] = []
+    let total = 0
+    for await (const chunk of chunksOf(source)) {
+      total += chunk.byteLength
+      if (total > limit) tooLarge(total, limit)
+      parts.push(chunk)
+    }
+    if (parts.length === 1) return parts[0]!
+    const out = new Uint8Array(total)
+    let at = 0
+    for (const p of parts) {
+      out.set(p, at)
+      at += p.byteLength
+    }
+    return out
+  }
+
+  const digestOf = async (hash: HashAlgorithm): Promise<Uint8Array> => {
+    if (source.kind === 'none') return backend.digest(hash, EMPTY)
+    if (source.kind === 'bytes') return backend.digest(hash, source.bytes)
+    if (buffered) return backend.digest(hash, await buffered)
+    const h = backend.createDigest(hash)
+    for await (const chunk of chunksOf(source)) h.update(chunk)
+    return h.digest()
+  }
+
+  return {
+    absent: source.kind === 'none',
+    digest(hash) {
+      let d = digests.get(hash)
+      if (!d) {
+        d = digestOf(hash)
+        digests.set(hash, d)
+      }
+      return d
+    },
+    bytes() {
+      buffered ??= readAll()
+      return buffered
+    },
+  }
+}
+
+function tooLarge(size: number, limit: number): never {
+  return fail('body_too_large', `the body must be buffered for this scheme but is larger than maxBufferedBodyBytes (${limit} bytes); received at least ${size} bytes`, {
+    component: 'body',
+    expected: `<= ${limit} bytes`,
+    received: `${size} bytes`,
+  })
+}

@@ -1,0 +1,261 @@
+import { fail } from './errors.ts'
+
+/**
+ * A body Signet can sign or verify. Strings are their UTF-8 bytes; `URLSearchParams` is sent as
+ * `application/x-www-form-urlencoded;charset=UTF-8`; `FormData` is serialized once as multipart
+ * (and that serialization, with its boundary, is what must be sent: see {@link NormalizedMessage.body}).
+ */
+export type BodyInit_ =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | ArrayBufferView
+  | Blob
+  | URLSearchParams
+  | FormData
+  | ReadableStream<Uint8Array>
+  | null
+  | undefined
+
+/** Header input: a `Headers`, a record, or name/value pairs. A record value may be an array of values. */
+export type HeadersInput = Headers | Record<string, string | readonly string[] | undefined> | Iterable<readonly [string, string]>
+
+/** A request as plain data. */
+export interface MessageRequest {
+  /** HTTP method, any case (normalized to upper case). */
+  method: string
+  /** Absolute URL. */
+  url: string | URL
+  headers?: HeadersInput
+  body?: BodyInit_
+}
+
+/** A response as plain data. */
+export interface MessageResponse {
+  status: number
+  headers?: HeadersInput
+  body?: BodyInit_
+}
+
+/**
+ * A body, normalized once. The caller's object is never consumed: `stream` bodies are teed by
+ * whoever reads them (see body.ts), `Request`/`Response` bodies are read from clones.
+ */
+export type BodySource =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | { readonly kind: 'blob'; readonly blob: Blob }
+  | { readonly kind: 'stream'; readonly stream: () => ReadableStream<Uint8Array> }
+
+/** Lower-cased header names to their values in order of appearance. */
+export type HeaderMap = ReadonlyMap<string, readonly string[]>
+
+interface NormalizedBase {
+  /** Lower-cased names, values as received (not trimmed). */
+  readonly headers: HeaderMap
+  readonly body: BodySource
+  /**
+   * Content-Type implied by the body when the caller did not set one (URLSearchParams, FormData,
+   * typed Blob), as fetch would send it. Already merged into `headers`.
+   */
+  readonly impliedContentType?: string
+}
+
+export interface NormalizedRequest extends NormalizedBase {
+  readonly kind: 'request'
+  /** Upper-case token. */
+  readonly method: string
+  readonly url: URL
+}
+
+export interface NormalizedResponse extends NormalizedBase {
+  readonly kind: 'response'
+  readonly status: number
+}
+
+export type NormalizedMessage = NormalizedRequest | NormalizedResponse
+
+// RFC 9110 §5.6.2 token.
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
+// RFC 9110 §5.5: field values must not contain CR, LF or NUL.
+const BAD_FIELD_VALUE = /[\r\n\0]/
+
+/** Combined value of a header per RFC 9110 §5.3 (values joined with ", "), or undefined. */
+export function headerValue(headers: HeaderMap, name: string): string | undefined {
+  const values = headers.get(name)
+  return values === undefined ? undefined : values.join(', ')
+}
+
+export function normalizeHeaders(input: HeadersInput | undefined, where: string): Map<string, string[]> {
+  const out = new Map<string, string[]>()
+  if (input == null) return out
+  const add = (name: string, value: string): void => {
+    if (typeof name !== 'string' || !TOKEN.test(name)) {
+      fail('invalid_input', `${where}: header name ${JSON.stringify(String(name))} is not a valid HTTP token`, { component: String(name) })
+    }
+    if (typeof value !== 'string') {
+      fail('invalid_input', `${where}: header ${name} must be a string, received ${typeof value}`, { component: name.toLowerCase() })
+    }
+    if (BAD_FIELD_VALUE.test(value)) {
+      fail('invalid_input', `${where}: header ${name} contains CR, LF or NUL, which HTTP forbids (RFC 9110 §5.5)`, {
+        component: name.toLowerCase(),
+      })
+    }
+    const key = name.toLowerCase()
+    const list = out.get(key)
+    if (list) list.push(value)
+    else out.set(key, [value])
+  }
+  if (typeof Headers !== 'undefined' && input instanceof Headers) {
+    // Headers already combines repeated fields with ", " except Set-Cookie; getSetCookie keeps them apart.
+    input.forEach((value, name) => {
+      if (name !== 'set-cookie') add(name, value)
+    })
+    const cookies = typeof input.getSetCookie === 'function' ? input.getSetCookie() : []
+    for (const c of cookies) add('set-cookie', c)
+    return out
+  }
+  if (typeof (input as Iterable<unknown>)[Symbol.iterator] === 'function') {
+    for (const pair of input as Iterable<readonly [string, string]>) {
+      if (!Array.isArray(pair) || pair.length !== 2) fail('invalid_input', `${where}: headers must be [name, value] pairs`)
+      add(pair[0], pair[1])
+    }
+    return out
+  }
+  if (typeof input !== 'object') fail('invalid_input', `${where}: headers must be a Headers, a record or pairs, received ${typeof input}`)
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const v of value) add(name, v)
+    else add(name, value as string)
+  }
+  return out
+}
+
+function parseUrl(url: unknown): URL {
+  if (url instanceof URL) return new URL(url.href)
+  if (typeof url !== 'string') fail('invalid_input', `request url must be a string or URL, received ${url === null ? 'null' : typeof url}`, { component: 'url' })
+  let parsed: URL
+  try {
+    parsed = new URL(url)
+  } catch {
+    return fail('invalid_input', `request url ${JSON.stringify(url.slice(0, 200))} is not an absolute URL (a scheme and host are required)`, {
+      component: 'url',
+      received: url.slice(0, 200),
+    })
+  }
+  if (!parsed.host) fail('invalid_input', `request url ${JSON.stringify(url.slice(0, 200))} has no host`, { component: '@authority' })
+  return parsed
+}
+
+const textEncoder = new TextEncoder()
+
+/** Bytes of a typed array / ArrayBuffer without copying. */
+export function viewBytes(value: ArrayBuffer | ArrayBufferView): Uint8Array {
+  if (value instanceof Uint8Array) return value
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength)
+  return new Uint8Array(value)
+}
+
+interface BodyNormalization {
+  body: BodySource
+  contentType?: string
+}
+
+function isReadableStream(v: unknown): v is ReadableStream<Uint8Array> {
+  return typeof ReadableStream !== 'undefined' && v instanceof ReadableStream
+}
+
+/**
+ * Normalizes a body value. `FormData` is serialized here through the runtime's own encoder
+ * (`new Response(formData)`), which is what fetch sends; the bytes and boundary come back as a
+ * stream factory over one buffered copy, see `materializeFormData`.
+ */
+function normalizeBody(body: unknown, where: string): BodyNormalization {
+  if (body == null) return { body: { kind: 'none' } }
+  // No Content-Type is implied for strings and bytes: clients differ (fetch adds text/plain, node:http
+  // adds none), and a covered header the client does not send would break verification.
+  if (typeof body === 'string') return { body: { kind: 'bytes', bytes: textEncoder.encode(body) } }
+  if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: { kind: 'bytes', bytes: viewBytes(body as ArrayBufferView) } }
+  if (typeof URLSearchParams !== 'undefined' && body instanceof URLSearchParams) {
+    return {
+      body: { kind: 'bytes', bytes: textEncoder.encode(body.toString()) },
+      contentType: 'application/x-www-form-urlencoded;charset=UTF-8',
+    }
+  }
+  if (typeof Blob !== 'undefined' && body instanceof Blob) {
+    return { body: { kind: 'blob', blob: body }, ...(body.type ? { contentType: body.type } : {}) }
+  }
+  if (typeof FormData !== 'undefined' && body instanceof FormData) {
+    fail('invalid_input', `${where}: FormData must be serialized before signing; pass it through serializeFormData() first`, { component: 'body' })
+  }
+  if (isReadableStream(body)) {
+    if (body.locked) fail('body_unusable', `${where}: the body stream is locked (already being read)`, { component: 'body' })
+    return { body: { kind: 'stream', stream: () => body } }
+  }
+  return fail('invalid_input', `${where}: unsupported body type ${Object.prototype.toString.call(body)}`, { component: 'body' })
+}
+
+/**
+ * Serializes FormData exactly as this runtime's fetch would (multipart with a fresh boundary).
+ * The caller must send the returned bytes with the returned Content-Type: they are what was signed.
+ */
+export async function serializeFormData(form: FormData): Promise<{ bytes: Uint8Array; contentType: string }> {
+  const res = new Response(form)
+  const contentType = res.headers.get('content-type')
+  if (!contentType) fail('invalid_input', 'FormData serialization produced no Content-Type', { component: 'content-type' })
+  return { bytes: new Uint8Array(await res.arrayBuffer()), contentType }
+}
+
+function withImpliedContentType(headers: Map<string, string[]>, contentType: string | undefined): string | undefined {
+  if (contentType === undefined || headers.has('content-type')) return undefined
+  headers.set('content-type', [contentType])
+  return contentType
+}
+
+function bodyOfFetchMessage(msg: Request | Response, where: string): BodySource {
+  if (msg.bodyUsed) fail('body_unusable', `${where}: the body was already read (bodyUsed is true); sign or verify before reading it`, { component: 'body' })
+  if (msg.body === null) return { kind: 'none' }
+  if (msg.body.locked) fail('body_unusable', `${where}: the body stream is locked (already being read)`, { component: 'body' })
+  // Each reader gets its own clone, so the caller's message stays readable whole.
+  return { kind: 'stream', stream: () => msg.clone().body! }
+}
+
+function isFetchRequest(v: unknown): v is Request {
+  return typeof Request !== 'undefined' && v instanceof Request
+}
+function isFetchResponse(v: unknown): v is Response {
+  return typeof Response !== 'undefined' && v instanceof Response
+}
+
+/** Normalizes a `Request` or {@link MessageRequest} once; the caller's object is not touched. */
+export function normalizeRequest(input: Request | MessageRequest): NormalizedRequest {
+  if (input === null || typeof input !== 'object') fail('invalid_input', `request must be a Request or { method, url }, received ${input === null ? 'null' : typeof input}`)
+  const method = (input as { method?: unknown }).method
+  if (typeof method !== 'string' || !TOKEN.test(method)) {
+    fail('invalid_input', `request method ${JSON.stringify(String(method))} is not a valid HTTP token`, { component: '@method', received: String(method) })
+  }
+  const url = parseUrl((input as { url?: unknown }).url)
+  if (isFetchRequest(input)) {
+    return { kind: 'request', method: method.toUpperCase(), url, headers: normalizeHeaders(input.headers, 'request'), body: bodyOfFetchMessage(input, 'request') }
+  }
+  const headers = normalizeHeaders(input.headers, 'request')
+  const { body, contentType } = normalizeBody(input.body, 'request')
+  const impliedContentType = withImpliedContentType(headers, contentType)
+  return { kind: 'request', method: method.toUpperCase(), url, headers, body, ...(impliedContentType ? { impliedContentType } : {}) }
+}
+
+/** Normalizes a `Response` or {@link MessageResponse} once; the caller's object is not touched. */
+export function normalizeResponse(input: Response | MessageResponse): NormalizedResponse {
+  if (input === null || typeof input !== 'object') fail('invalid_input', `response must be a Response or { status }, received ${input === null ? 'null' : typeof input}`)
+  const status = (input as { status?: unknown }).status
+  if (typeof status !== 'number' || !Number.isInteger(status) || status < 100 || status > 999) {
+    fail('invalid_input', `response status must be a 3-digit integer, received ${JSON.stringify(status)}`, { component: '@status' })
+  }
+  if (isFetchResponse(input)) {
+    return { kind: 'response', status, headers: normalizeHeaders(input.headers, 'response'), body: bodyOfFetchMessage(input, 'response') }
+  }
+  const headers = normalizeHeaders(input.headers, 'response')
+  const { body, contentType } = normalizeBody(input.body, 'response')
+  const impliedContentType = withImpliedContentType(headers, contentType)
+  return { kind: 'response', status, headers, body, ...(impliedContentType ? { impliedContentType } : {}) }
+}
