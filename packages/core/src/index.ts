@@ -1,0 +1,27 @@
+/**
+ * @signet/core: isomorphic HMAC request signing and verification.
+ *
+ * Every public export is listed here by name; `test/api-surface.test.ts` snapshots this list so
+ * that a change to the public API is always deliberate.
+ * @packageDocumentation
+ */
+export { signRequest, signResponse } from './sign.ts'
+export type { SignOptions, SignResponseOptions } from './sign.ts'
+export { verifyRequest, verifyResponse } from './verify.ts'
+export type { VerifyOptions, VerifyResponseOptions } from './verify.ts'
+export { rfc9421, signatureBase } from './schemes/rfc9421/index.ts'
+export type { Rfc9421Options } from './schemes/rfc9421/index.ts'
+export type { ContentDigestAlgorithm } from './schemes/rfc9421/digest.ts'
+export type { Scheme, SignResult, Verified, SignContext, VerifyContext, ResponseSignContext, ResponseVerifyContext } from './schemes/types.ts'
+export { memoryReplayStore } from './replay.ts'
+export type { ReplayStore, MemoryReplayStoreOptions } from './replay.ts'
+export { SignetError, isSignetError } from './errors.ts'
+export type { SignetErrorCode, SignetErrorDetails } from './errors.ts'
+export { resolveKey } from './keys.ts'
+export type { SigningKey, KeyLookup, VerifyKeys, ResolvedKey } from './keys.ts'
+export { normalizeRequest, normalizeResponse, serializeFormData } from './message.ts'
+export type { MessageRequest, MessageResponse, BodyInit_ as MessageBody, HeadersInput, NormalizedRequest, NormalizedResponse, BodySource, HeaderMap } from './message.ts'
+export type { BodyReader } from './body.ts'
+export { clockOffsetFromDate } from './clock.ts'
+export type { ClockOptions } from './clock.ts'
+export type { CryptoBackend, HashAlgorithm, KeyMaterial, IncrementalDigest } from './crypto/backend.ts'

@@ -1,0 +1,45 @@
+import { toBase64 } from '../../canonicalize/encoding.ts'
+import { parseDictionary, isInnerList } from '../../canonicalize/structured-fields.ts'
+import type { BodyReader } from '../../body.ts'
+import type { HashAlgorithm } from '../../crypto/backend.ts'
+import { timingSafeEqual } from '../../crypto/equal.ts'
+import { fail } from '../../errors.ts'
+
+/** RFC 9530 Content-Digest algorithms Signet computes and checks. */
+export type ContentDigestAlgorithm = 'sha-256' | 'sha-512'
+
+const HASH_OF: Record<ContentDigestAlgorithm, HashAlgorithm> = { 'sha-256': 'sha256', 'sha-512': 'sha512' }
+
+/** `sha-256=:<base64>:` over the exact body bytes (RFC 9530 §2). */
+export async function contentDigest(body: BodyReader, algorithm: ContentDigestAlgorithm): Promise<string> {
+  return `${algorithm}=:${toBase64(await body.digest(HASH_OF[algorithm]))}:`
+}
+
+/**
+ * Checks a Content-Digest field against the body. Every supported algorithm present must match;
+ * at least one must be present (RFC 9530 §2: unknown algorithms are ignored).
+ */
+export async function checkContentDigest(field: string, body: BodyReader): Promise<void> {
+  const dict = parseDictionary(field)
+  let checked = 0
+  for (const [alg, member] of dict) {
+    if (!(alg in HASH_OF)) continue
+    if (isInnerList(member) || !(member.value instanceof Uint8Array)) {
+      fail('malformed_signature', `Content-Digest ${alg} must be a byte sequence (:base64:)`, { component: 'content-digest' })
+    }
+    const actual = await body.digest(HASH_OF[alg as ContentDigestAlgorithm])
+    if (!timingSafeEqual(actual, member.value)) {
+      fail('digest_mismatch', `the body does not match its Content-Digest (${alg}): the body was changed after signing, or the digest was computed over different bytes`, {
+        component: 'content-digest',
+        expected: `${alg}=:${toBase64(member.value)}:`,
+        received: `${alg}=:${toBase64(actual)}:`,
+      })
+    }
+    checked++
+  }
+  if (checked === 0) {
+    fail('unsupported_algorithm', `Content-Digest uses no algorithm Signet checks (have: ${[...dict.keys()].join(', ') || 'none'}; supported: sha-256, sha-512)`, {
+      component: 'content-digest',
+    })
+  }
+}

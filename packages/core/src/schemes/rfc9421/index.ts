@@ -1,0 +1,353 @@
+import { toBase64 } from '../../canonicalize/encoding.ts'
+import {
+  isInnerList,
+  parseDictionary,
+  serializeInnerList,
+  serializeItem,
+  type BareItem,
+  type Dictionary,
+  type InnerList,
+  type Parameters,
+} from '../../canonicalize/structured-fields.ts'
+import { checkCoverage, checkFreshness, checkReplay } from '../../checks.ts'
+import { HASH_LENGTH, type HashAlgorithm } from '../../crypto/backend.ts'
+import { fail, SignetError } from '../../errors.ts'
+import type { ResolvedKey } from '../../keys.ts'
+import { headerValue, type NormalizedMessage, type NormalizedRequest } from '../../message.ts'
+import type { ResponseVerifyContext, Scheme, SignContext, SignResult, Verified, VerifyContext } from '../types.ts'
+import { signatureBase, signatureParams } from './base.ts'
+import { componentFromItem, displayComponentId, parseComponentId, STRUCTURED_FIELD_TYPES, type ComponentId } from './components.ts'
+import { checkContentDigest, contentDigest, type ContentDigestAlgorithm } from './digest.ts'
+
+/** Options of {@link rfc9421}. */
+export interface Rfc9421Options {
+  /** Signature label in `Signature-Input`/`Signature`. Verification checks this label only when set explicitly. @default 'sig1' */
+  label?: string
+  /**
+   * Request components to cover, as identifiers (`'@method'`, `'content-type'`,
+   * `'"@query-param";name="id"'`, `'"example-dict";key="a"'`). Headers that are absent are skipped.
+   * @default ['@method', '@authority', '@path', '@query' (when there is a query), 'content-type', 'content-digest' (when there is a body)]
+   */
+  components?: readonly string[]
+  /**
+   * Response components to cover. `;req` components come from the request given to `signResponse`.
+   * @default ['@status', 'content-type', 'content-digest' (when there is a body), '"@method";req', '"@path";req', and '"signature";req;key="<label>"' when the request was signed]
+   */
+  responseComponents?: readonly string[]
+  /** Content-Digest algorithm added to messages with a body (RFC 9530), or `false` for none. @default 'sha-256' */
+  contentDigest?: ContentDigestAlgorithm | false
+  /** Signature lifetime: adds `expires = created + expiresIn`. @default none */
+  expiresInSeconds?: number
+  /** Adds a `nonce` parameter (needed by verifiers with a replay store). @default true */
+  nonce?: boolean
+  /** Adds the `alg` parameter (`hmac-sha256`…). @default true */
+  alg?: boolean
+  /** The `tag` parameter: signer's application tag; when set, verification accepts only this tag. @default none */
+  tag?: string
+  /** Structured-field types of headers covered with `;sf` or `;key`, beyond the ones Signet knows. @default {} */
+  structuredFields?: Readonly<Record<string, 'dictionary' | 'list' | 'item'>>
+}
+
+/** `alg` values (RFC 9421 §6.2; sha384/sha512 follow the same construction). */
+const ALG_OF: Record<HashAlgorithm, string> = { sha256: 'hmac-sha256', sha384: 'hmac-sha384', sha512: 'hmac-sha512' }
+const HASH_OF_ALG: Record<string, HashAlgorithm> = { 'hmac-sha256': 'sha256', 'hmac-sha384': 'sha384', 'hmac-sha512': 'sha512' }
+
+// RFC 8941 §3.2 key syntax, which a label must satisfy.
+const LABEL = /^[a-z*][a-z0-9_\-.*]*$/
+
+/** Limits on what a verifier parses, against oversized or hostile headers. */
+const MAX_SIGNATURE_HEADER = 8192
+const MAX_SIGNATURES = 16
+const MAX_COMPONENTS = 64
+
+interface Config {
+  label: string
+  labelExplicit: boolean
+  components: readonly ComponentId[] | undefined
+  responseComponents: readonly ComponentId[] | undefined
+  digest: ContentDigestAlgorithm | false
+  expiresIn: number | undefined
+  nonce: boolean
+  alg: boolean
+  tag: string | undefined
+  types: Readonly<Record<string, string>>
+}
+
+function configure(options: Rfc9421Options): Config {
+  if (options === null || typeof options !== 'object') fail('invalid_input', 'rfc9421 options must be an object')
+  const label = options.label ?? 'sig1'
+  if (typeof label !== 'string' || !LABEL.test(label)) fail('invalid_input', `rfc9421 label ${JSON.stringify(label)} must be a structured-field key: lower case, starting with a letter or *`, { component: 'label' })
+  const digest = options.contentDigest ?? 'sha-256'
+  if (digest !== false && digest !== 'sha-256' && digest !== 'sha-512') fail('unsupported_algorithm', `rfc9421 contentDigest must be 'sha-256', 'sha-512' or false, received ${JSON.stringify(digest)}`)
+  const expiresIn = options.expiresInSeconds
+  if (expiresIn !== undefined && (!Number.isInteger(expiresIn) || expiresIn <= 0)) fail('invalid_input', `rfc9421 expiresInSeconds must be a positive integer, received ${String(expiresIn)}`)
+  if (options.tag !== undefined && typeof options.tag !== 'string') fail('invalid_input', 'rfc9421 tag must be a string')
+  const list = (v: readonly string[] | undefined, name: string): ComponentId[] | undefined => {
+    if (v === undefined) return undefined
+    if (!Array.isArray(v)) fail('invalid_input', `rfc9421 ${name} must be an array of component identifiers`)
+    return v.map(parseComponentId)
+  }
+  return {
+    label,
+    labelExplicit: options.label !== undefined,
+    components: list(options.components, 'components'),
+    responseComponents: list(options.responseComponents, 'responseComponents'),
+    digest,
+    expiresIn,
+    nonce: options.nonce ?? true,
+    alg: options.alg ?? true,
+    tag: options.tag,
+    types: { ...STRUCTURED_FIELD_TYPES, ...options.structuredFields },
+  }
+}
+
+const id = (name: string, params: [string, BareItem][] = []): ComponentId => ({ name, params: new Map(params) })
+
+function defaultRequestComponents(message: NormalizedRequest, hasDigest: boolean): ComponentId[] {
+  const out = [id('@method'), id('@authority'), id('@path')]
+  if (message.url.search) out.push(id('@query'))
+  if (message.headers.has('content-type')) out.push(id('content-type'))
+  if (hasDigest) out.push(id('content-digest'))
+  return out
+}
+
+function defaultResponseComponents(message: NormalizedMessage, hasDigest: boolean, request: NormalizedRequest | undefined, label: string): ComponentId[] {
+  const out = [id('@status')]
+  if (message.headers.has('content-type')) out.push(id('content-type'))
+  if (hasDigest) out.push(id('content-digest'))
+  if (request) {
+    out.push(id('@method', [['req', true]]), id('@path', [['req', true]]))
+    const sig = requestSignatureLabel(request, label)
+    if (sig) out.push(id('signature', [['req', true], ['key', sig]]))
+  }
+  return out
+}
+
+/** The label of the request's signature to bind a response to: ours if present, else the first. */
+function requestSignatureLabel(request: NormalizedRequest, label: string): string | undefined {
+  const field = headerValue(request.headers, 'signature')
+  if (!field) return undefined
+  const dict = parseDictionary(field)
+  return dict.has(label) ? label : dict.keys().next().value
+}
+
+/** Headers that are absent are skipped when the component list is the caller's. */
+function present(components: readonly ComponentId[], message: NormalizedMessage, request: NormalizedRequest | undefined): ComponentId[] {
+  return components.filter((c) => {
+    if (c.name.startsWith('@')) return true
+    const source = c.params.get('req') === true ? request : message
+    return source !== undefined && source.headers.has(c.name)
+  })
+}
+
+/** The headers that receive the new signature, appended to any signatures already on the message. */
+function appendSignature(message: NormalizedMessage, label: string, input: string, signature: string): { 'signature-input': string; signature: string } {
+  const existingInput = headerValue(message.headers, 'signature-input')
+  const existingSig = headerValue(message.headers, 'signature')
+  if (existingInput && parseDictionary(existingInput).has(label)) {
+    fail('invalid_input', `the message already has a signature labelled ${JSON.stringify(label)}; choose another label`, { component: 'signature-input', label })
+  }
+  return {
+    'signature-input': existingInput ? `${existingInput}, ${label}=${input}` : `${label}=${input}`,
+    signature: existingSig ? `${existingSig}, ${label}=${signature}` : `${label}=${signature}`,
+  }
+}
+
+async function sign(config: Config, message: NormalizedMessage, ctx: SignContext, request: NormalizedRequest | undefined): Promise<SignResult> {
+  const headers: Record<string, string> = {}
+  let effective = message
+  const hasBody = !ctx.body.absent
+  if (hasBody && config.digest) {
+    headers['content-digest'] = await contentDigest(ctx.body, config.digest)
+    // The base covers the digest we send, not one the caller may have set.
+    const merged = new Map(message.headers)
+    merged.set('content-digest', [headers['content-digest']])
+    effective = { ...message, headers: merged }
+  }
+  const hasDigest = effective.headers.has('content-digest')
+  const configured = message.kind === 'request' ? config.components : config.responseComponents
+  const components = configured
+    ? present(configured, effective, request)
+    : message.kind === 'request'
+      ? defaultRequestComponents(message, hasDigest)
+      : defaultResponseComponents(effective, hasDigest, request, config.label)
+  const created = Math.floor(ctx.nowMs / 1000)
+  const params: Parameters = new Map<string, BareItem>([['created', created]])
+  if (config.expiresIn !== undefined) params.set('expires', created + config.expiresIn)
+  params.set('keyid', ctx.key.id)
+  if (config.alg) params.set('alg', ALG_OF[ctx.key.algorithm])
+  if (config.nonce) params.set('nonce', ctx.nonce())
+  if (config.tag !== undefined) params.set('tag', config.tag)
+  const base = signatureBase(effective, components, params, request, config.types)
+  const mac = await ctx.crypto.hmac(ctx.key.material, ctx.key.algorithm, new TextEncoder().encode(base))
+  const input = serializeInnerList(signatureParams(components, params))
+  Object.assign(headers, appendSignature(message, config.label, input, `:${toBase64(mac)}:`))
+  return { headers, base }
+}
+
+interface Candidate {
+  label: string
+  list: InnerList
+  mac: Uint8Array
+}
+
+function parseSignatureFields(message: NormalizedMessage): { inputs: Dictionary; signatures: Dictionary } {
+  const input = headerValue(message.headers, 'signature-input')
+  const sig = headerValue(message.headers, 'signature')
+  if (!input && !sig) fail('missing_signature', 'the message has no Signature-Input and Signature headers (in a browser, check that the server lists them in Access-Control-Expose-Headers)', { component: 'signature' })
+  if (!input) fail('missing_signature', 'the message has a Signature header but no Signature-Input', { component: 'signature-input' })
+  if (!sig) fail('missing_signature', 'the message has a Signature-Input header but no Signature', { component: 'signature' })
+  for (const [name, value] of [['signature-input', input], ['signature', sig]] as const) {
+    if (value.length > MAX_SIGNATURE_HEADER) fail('malformed_signature', `${name} is ${value.length} characters long, over the ${MAX_SIGNATURE_HEADER} limit`, { component: name })
+  }
+  const inputs = parseDictionary(input, { maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES, maxInnerListItems: MAX_COMPONENTS })
+  const signatures = parseDictionary(sig, { maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES })
+  return { inputs, signatures }
+}
+
+/** Picks the signature to verify: the configured label, else the first (with the configured tag, if any). */
+function selectSignature(config: Config, message: NormalizedMessage): Candidate {
+  const { inputs, signatures } = parseSignatureFields(message)
+  const labels = config.labelExplicit ? [config.label] : [...inputs.keys()]
+  for (const label of labels) {
+    const list = inputs.get(label)
+    if (list === undefined) continue
+    if (!isInnerList(list)) fail('malformed_signature', `Signature-Input ${label} must be an inner list of components`, { component: 'signature-input', label })
+    if (config.tag !== undefined && list.params.get('tag') !== config.tag) continue
+    const sig = signatures.get(label)
+    if (sig === undefined) fail('missing_signature', `Signature-Input has ${JSON.stringify(label)} but Signature does not`, { component: 'signature', label })
+    if (isInnerList(sig) || !(sig.value instanceof Uint8Array)) fail('malformed_signature', `Signature ${label} must be a byte sequence (:base64:)`, { component: 'signature', label })
+    return { label, list, mac: sig.value }
+  }
+  const what = config.labelExplicit ? `labelled ${JSON.stringify(config.label)}` : config.tag !== undefined ? `with tag ${JSON.stringify(config.tag)}` : ''
+  return fail('missing_signature', `no signature ${what} in Signature-Input (found: ${[...inputs.keys()].join(', ') || 'none'})`, { component: 'signature-input', label: config.label })
+}
+
+function integerParam(params: Parameters, name: string, label: string): number | undefined {
+  const v = params.get(name)
+  if (v === undefined) return undefined
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 0) fail('malformed_signature', `signature ${label}: ${name} must be a non-negative integer, received ${serializeItem({ value: v, params: new Map() })}`, { component: name, label })
+  return v
+}
+
+function stringParam(params: Parameters, name: string, label: string): string | undefined {
+  const v = params.get(name)
+  if (v === undefined) return undefined
+  if (typeof v !== 'string') fail('malformed_signature', `signature ${label}: ${name} must be a string`, { component: name, label })
+  return v
+}
+
+/** A covered component satisfies a required one with the same name and at least its parameters. */
+function satisfies(covered: ComponentId, required: ComponentId): boolean {
+  if (covered.name !== required.name) return false
+  for (const [k, v] of required.params) if (covered.params.get(k) !== v) return false
+  return true
+}
+
+function defaultRequired(message: NormalizedMessage, request: NormalizedRequest | undefined): string[] {
+  if (message.kind === 'request') return ['@method', '@authority', '@path']
+  const out = ['@status']
+  if (request) {
+    const bound = request.headers.has('signature') ? '"signature";req' : '"@method";req'
+    out.push(bound)
+  }
+  return out
+}
+
+async function verify(config: Config, message: NormalizedMessage, ctx: VerifyContext, request: NormalizedRequest | undefined): Promise<Verified> {
+  const { label, list, mac } = selectSignature(config, message)
+  const components = list.items.map((item) => componentFromItem(item, 'malformed_signature'))
+  const covered = components.map(displayComponentId)
+  const { params } = list
+  for (const name of params.keys()) {
+    if (!['created', 'expires', 'nonce', 'alg', 'keyid', 'tag'].includes(name)) fail('malformed_signature', `signature ${label}: unknown parameter ${JSON.stringify(name)}`, { component: name, label })
+  }
+  const created = integerParam(params, 'created', label)
+  const expires = integerParam(params, 'expires', label)
+  const keyId = stringParam(params, 'keyid', label)
+  const alg = stringParam(params, 'alg', label)
+  const nonce = stringParam(params, 'nonce', label)
+  const tag = stringParam(params, 'tag', label)
+  if (keyId === undefined) fail('malformed_signature', `signature ${label} has no keyid, so no key can be chosen`, { component: 'keyid', label })
+  if (created !== undefined && expires !== undefined && expires < created) fail('malformed_signature', `signature ${label}: expires (${expires}) is before created (${created})`, { component: 'expires', label })
+  if (alg !== undefined && !(alg in HASH_OF_ALG)) fail('unsupported_algorithm', `signature ${label}: alg ${JSON.stringify(alg)} is not an HMAC algorithm Signet verifies (hmac-sha256, hmac-sha384, hmac-sha512)`, { component: 'alg', label, received: alg })
+  checkFreshness(ctx, created, expires)
+
+  // Coverage: what the caller requires, or a minimum that makes the signature mean something.
+  const required = (ctx.required ?? defaultRequired(message, request)).map(parseComponentId)
+  checkCoverage(components, required, 'rfc9421', displayComponentId, satisfies)
+  if (!request && components.some((c) => c.params.get('req') === true)) {
+    fail('invalid_input', `signature ${label} covers components of the request (;req); pass the request to verifyResponse({ request })`, { component: 'request', label })
+  }
+  const coversDigest = components.some((c) => c.name === 'content-digest' && !c.params.has('req'))
+  if (!coversDigest && ctx.required === undefined && !ctx.body.absent && (await ctx.body.bytes()).byteLength > 0) {
+    fail('insufficient_coverage', `signature ${label} does not cover content-digest, so the body is not protected`, { component: 'content-digest', label })
+  }
+
+  const key: ResolvedKey = await ctx.key(keyId)
+  if (alg !== undefined && HASH_OF_ALG[alg] !== key.algorithm) {
+    fail('signature_mismatch', `signature ${label}: alg is ${alg} but key ${JSON.stringify(keyId)} is ${ALG_OF[key.algorithm]}`, { component: 'alg', label, keyId, expected: ALG_OF[key.algorithm], received: alg })
+  }
+  let base: string
+  try {
+    base = signatureBase(message, components, params, request, config.types)
+  } catch (err) {
+    // A component the signature names but the message lacks: the message is not what was signed.
+    if (err instanceof SignetError && err.code === 'invalid_input') throw new SignetError('signature_mismatch', `signature ${label}: ${err.message}`, { ...err.details, label, keyId })
+    throw err
+  }
+  const expectedLength = HASH_LENGTH[key.algorithm]
+  if (mac.byteLength !== expectedLength) {
+    fail('signature_mismatch', `signature ${label} is ${mac.byteLength} bytes, expected ${expectedLength} for ${ALG_OF[key.algorithm]} (truncated or wrong algorithm)`, {
+      component: 'signature',
+      label,
+      keyId,
+      expected: `${expectedLength} bytes`,
+      received: `${mac.byteLength} bytes`,
+      base,
+    })
+  }
+  const ok = await ctx.crypto.hmacVerify(key.material, key.algorithm, new TextEncoder().encode(base), mac)
+  if (!ok) {
+    fail('signature_mismatch', `signature ${label} does not match the message: a covered component differs from what was signed (compare details.base with the signer's base)`, {
+      component: 'signature',
+      label,
+      keyId,
+      base,
+    })
+  }
+  if (coversDigest) await checkContentDigest(headerValue(message.headers, 'content-digest')!, ctx.body)
+  await checkReplay(ctx, keyId, nonce, created)
+  return {
+    scheme: 'rfc9421',
+    keyId,
+    algorithm: key.algorithm,
+    covered,
+    label,
+    base,
+    ...(created !== undefined ? { created } : {}),
+    ...(expires !== undefined ? { expires } : {}),
+    ...(nonce !== undefined ? { nonce } : {}),
+    ...(tag !== undefined ? { tag } : {}),
+  }
+}
+
+/**
+ * RFC 9421 HTTP Message Signatures with HMAC, and RFC 9530 Content-Digest: Signet's default scheme.
+ * Requests and responses; responses are bound to their request with `;req` components (§2.4).
+ */
+export function rfc9421(options: Rfc9421Options = {}): Scheme {
+  const config = configure(options)
+  return {
+    name: 'rfc9421',
+    requestBody: config.digest ? 'digest' : 'none',
+    responseBody: config.digest ? 'digest' : 'none',
+    signRequest: (message, ctx) => sign(config, message, ctx, undefined),
+    verifyRequest: (message, ctx) => verify(config, message, ctx, undefined),
+    signResponse: (message, ctx) => sign(config, message, ctx, ctx.request),
+    verifyResponse: (message, ctx: ResponseVerifyContext) => verify(config, message, ctx, ctx.request),
+  }
+}
+
+export { signatureBase } from './base.ts'
+export { parseComponentId, serializeComponentId } from './components.ts'

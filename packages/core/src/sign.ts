@@ -1,0 +1,62 @@
+import { bodyReader } from './body.ts'
+import { currentTimeMs, randomNonce, type ClockOptions } from './clock.ts'
+import type { CryptoBackend } from './crypto/backend.ts'
+import { defaultBackend } from '#crypto-default'
+import { fail } from './errors.ts'
+import { resolveKey, type SigningKey } from './keys.ts'
+import { normalizeRequest, normalizeResponse, type MessageRequest, type MessageResponse } from './message.ts'
+import { defaultScheme } from './schemes/default.ts'
+import type { Scheme, SignContext, SignResult } from './schemes/types.ts'
+
+/** Options of {@link signRequest} and {@link signResponse}. */
+export interface SignOptions extends ClockOptions {
+  /** The key to sign with. */
+  key: SigningKey
+  /** The signing scheme. @default rfc9421() */
+  scheme?: Scheme
+  /** Nonce generator. @default 16 CSPRNG bytes, base64url */
+  nonce?: () => string
+  /** Crypto backend. @default node:crypto on Node/Deno/Bun, WebCrypto in browsers (noble where WebCrypto is missing) */
+  crypto?: CryptoBackend
+  /** Largest body buffered when a scheme needs the whole body (streams only; Blobs are hashed in pieces). @default 16 MiB */
+  maxBufferedBodyBytes?: number
+}
+
+/** Options of {@link signResponse}: also the request answered, to bind the response to it (RFC 9421 §2.4). */
+export interface SignResponseOptions extends SignOptions {
+  /** The request this response answers. */
+  request?: Request | MessageRequest
+}
+
+function signContext(options: SignOptions, crypto: CryptoBackend, body: SignContext['body']): SignContext {
+  return { key: resolveKey(options.key), crypto, nowMs: currentTimeMs(options), nonce: options.nonce ?? randomNonce, body }
+}
+
+function checkOptions(options: SignOptions): Scheme {
+  if (options === null || typeof options !== 'object') fail('invalid_input', 'sign options must be an object with at least { key }')
+  if (options.key === undefined) fail('invalid_key', 'sign options need a key: { key: { id, secret } }')
+  return options.scheme ?? defaultScheme()
+}
+
+/**
+ * Signs a request. Returns the headers to add (lower-case names) and `base`, the exact string that
+ * was signed. The caller's `Request` and its body are not consumed.
+ */
+export async function signRequest(request: Request | MessageRequest, options: SignOptions): Promise<SignResult> {
+  const scheme = checkOptions(options)
+  const message = normalizeRequest(request)
+  const crypto = options.crypto ?? defaultBackend()
+  const body = bodyReader(message.body, crypto, options)
+  return scheme.signRequest(message, signContext(options, crypto, body))
+}
+
+/** Signs a response, bound to `options.request` when given and the scheme supports it. */
+export async function signResponse(response: Response | MessageResponse, options: SignResponseOptions): Promise<SignResult> {
+  const scheme = checkOptions(options)
+  if (!scheme.signResponse) fail('invalid_input', `the ${scheme.name} scheme does not define response signatures`)
+  const message = normalizeResponse(response)
+  const crypto = options.crypto ?? defaultBackend()
+  const body = bodyReader(message.body, crypto, options)
+  const request = options.request === undefined ? undefined : normalizeRequest(options.request)
+  return scheme.signResponse(message, { ...signContext(options, crypto, body), request })
+}
