@@ -70,7 +70,7 @@ export async function checkReplay(ctx: Pick<VerifyContext, 'replayStore' | 'nowM
   const windowEnd = ((createdSeconds ?? ctx.nowMs / 1000) + ctx.maxAgeSeconds + 2 * ctx.clockSkewSeconds) * 1000
   let fresh: boolean
   try {
-    fresh = await store.checkAndStore(`${keyId}\u0000${nonce}`, Math.max(windowEnd, ctx.nowMs + 1000))
+    fresh = await store.checkAndStore(`${keyId}\u0000${nonce}`, Math.max(windowEnd, ctx.nowMs + 1000), ctx.nowMs)
   } catch (err) {
     if (err instanceof SignetError) throw err
     return fail('replay_store_unavailable', 'the replay store failed, so the request is refused (fail closed)', { component: 'nonce', keyId }, err)

@@ -3,17 +3,16 @@ import { fail } from './errors.ts'
 /**
  * Remembers nonces so a signed message is accepted once. Implementations may be async (Redis…).
  * `checkAndStore` must be atomic: record `key` until `expiresAtMs` and answer `true` if it was
- * new, `false` if it was already there (a replay).
+ * new, `false` if it was already there (a replay). `nowMs` is the verifier's clock, so a store
+ * can keep a key for `expiresAtMs - nowMs` (e.g. Redis `SET key 1 NX PX <ttl>`) on one clock.
  */
 export interface ReplayStore {
-  checkAndStore(key: string, expiresAtMs: number): boolean | Promise<boolean>
+  checkAndStore(key: string, expiresAtMs: number, nowMs: number): boolean | Promise<boolean>
 }
 
 export interface MemoryReplayStoreOptions {
   /** Most entries kept; past it the oldest is dropped. @default 100_000 */
   maxEntries?: number
-  /** Clock in ms. @default Date.now */
-  now?: () => number
 }
 
 /**
@@ -24,7 +23,6 @@ export interface MemoryReplayStoreOptions {
 export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore & { readonly size: number } {
   const maxEntries = options.maxEntries ?? 100_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) fail('invalid_input', `memoryReplayStore maxEntries must be a positive integer, received ${String(maxEntries)}`)
-  const now = options.now ?? Date.now
   // Insertion order is kept by Map; expiries mostly arrive in order, so sweeping from the head is cheap.
   const entries = new Map<string, number>()
 
@@ -39,8 +37,8 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
     get size() {
       return entries.size
     },
-    checkAndStore(key, expiresAtMs) {
-      const t = now()
+    checkAndStore(key, expiresAtMs, nowMs) {
+      const t = nowMs
       sweep(t)
       const existing = entries.get(key)
       if (existing !== undefined && existing > t) return false
