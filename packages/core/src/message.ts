@@ -227,8 +227,12 @@ function isFetchResponse(v: unknown): v is Response {
   return typeof Response !== 'undefined' && v instanceof Response
 }
 
-/** Normalizes a `Request` or {@link MessageRequest} once; the caller's object is not touched. */
-export function normalizeRequest(input: Request | MessageRequest): NormalizedRequest {
+/**
+ * Normalizes a `Request` or {@link MessageRequest} once; the caller's object is not touched.
+ * `withBody: false` ignores the body (a request a response is bound to: only its method, target
+ * and headers matter, and its body may already have been read).
+ */
+export function normalizeRequest(input: Request | MessageRequest, { withBody = true }: { withBody?: boolean } = {}): NormalizedRequest {
   if (input === null || typeof input !== 'object') fail('invalid_input', `request must be a Request or { method, url }, received ${input === null ? 'null' : typeof input}`)
   const method = (input as { method?: unknown }).method
   if (typeof method !== 'string' || !TOKEN.test(method)) {
@@ -236,10 +240,11 @@ export function normalizeRequest(input: Request | MessageRequest): NormalizedReq
   }
   const url = parseUrl((input as { url?: unknown }).url)
   if (isFetchRequest(input)) {
-    return { kind: 'request', method: method.toUpperCase(), url, headers: normalizeHeaders(input.headers, 'request'), body: bodyOfFetchMessage(input, 'request') }
+    const body: BodySource = withBody ? bodyOfFetchMessage(input, 'request') : { kind: 'none' }
+    return { kind: 'request', method: method.toUpperCase(), url, headers: normalizeHeaders(input.headers, 'request'), body }
   }
   const headers = normalizeHeaders(input.headers, 'request')
-  const { body, contentType } = normalizeBody(input.body, 'request')
+  const { body, contentType } = withBody ? normalizeBody(input.body, 'request') : { body: { kind: 'none' } as const, contentType: undefined }
   const impliedContentType = withImpliedContentType(headers, contentType)
   return { kind: 'request', method: method.toUpperCase(), url, headers, body, ...(impliedContentType ? { impliedContentType } : {}) }
 }

@@ -57,6 +57,6 @@ export async function signResponse(response: Response | MessageResponse, options
   const message = normalizeResponse(response)
   const crypto = options.crypto ?? defaultBackend()
   const body = bodyReader(message.body, crypto, options)
-  const request = options.request === undefined ? undefined : normalizeRequest(options.request)
+  const request = options.request === undefined ? undefined : normalizeRequest(options.request, { withBody: false })
   return scheme.signResponse(message, { ...signContext(options, crypto, body), request })
 }

@@ -74,6 +74,6 @@ export async function verifyResponse(response: Response | MessageResponse, optio
   const ctx = verifyContext(options, crypto, bodyReader(message.body, crypto, options))
   const scheme = options.scheme ?? defaultScheme()
   if (!scheme.verifyResponse) fail('invalid_input', `the ${scheme.name} scheme does not define response signatures`)
-  const request = options.request === undefined ? undefined : normalizeRequest(options.request)
+  const request = options.request === undefined ? undefined : normalizeRequest(options.request, { withBody: false })
   return scheme.verifyResponse(message, { ...ctx, request })
 }
