@@ -38,6 +38,8 @@ export const projects: TestProjectInlineConfiguration[] = [
   },
   {
     server: { fs: { allow: ['..'] } },
+    // Pre-bundled up front, so Vite does not reload the page mid-run when a test first imports them.
+    optimizeDeps: { include: ['fast-check'] },
     define: {
       'import.meta.env.VITE_SIGNET_SERVER_URL': JSON.stringify(`http://127.0.0.1:${browserServerPort}`),
       'import.meta.env.VITE_SIGNET_VECTORS_DIR': JSON.stringify(vectorsDir),

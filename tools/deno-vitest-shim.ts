@@ -7,6 +7,12 @@
  */
 import assert from 'node:assert/strict'
 
+// Only Deno loads this file; the declaration lets the workspace's tsc check it too.
+declare const Deno: {
+  test(def: { name: string; ignore?: boolean; sanitizeOps?: boolean; sanitizeResources?: boolean; fn: () => Promise<void> }): void
+  inspect(value: unknown, options?: { depth?: number }): string
+}
+
 type Fn = () => unknown | Promise<unknown>
 interface Suite {
   name: string
