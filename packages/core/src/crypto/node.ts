@@ -1,0 +1,72 @@
+import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { fail } from '../errors.ts'
+import { HASH_LENGTH, type CryptoBackend, type HashAlgorithm, type KeyMaterial } from './backend.ts'
+import { assertHash, readOnceDigest } from './hash.ts'
+import { subtleSign, subtleVerify } from './subtle.ts'
+
+/**
+ * The server backend: node:crypto, synchronous (Node 20+, Deno 2, Bun 1 all provide it).
+ *
+ * Byte keys are turned into a `KeyObject` once and cached in `key.imported` under `node:<hash>`;
+ * every method then answers synchronously (~2–3 µs per HMAC on Node instead of ~100 µs for an
+ * awaited WebCrypto call). A key given only as a WebCrypto `CryptoKey` cannot be used by
+ * node:crypto portably, so `hmac`/`hmacVerify` fall back to `crypto.subtle` and return promises.
+ */
+
+const CACHE_ID: Readonly<Record<HashAlgorithm, string>> = { sha256: 'node:sha256', sha384: 'node:sha384', sha512: 'node:sha512' }
+
+/** The cached KeyObject for byte keys; `undefined` when the key is a CryptoKey only. */
+function keyObject(key: KeyMaterial, hash: HashAlgorithm): KeyObject | undefined {
+  assertHash(hash)
+  const id = CACHE_ID[hash]
+  let k = key.imported.get(id) as KeyObject | undefined
+  if (k === undefined) {
+    if (key.bytes === undefined) {
+      if (key.cryptoKey === undefined) fail('invalid_key', 'the key material has neither secret bytes nor a CryptoKey')
+      return undefined
+    }
+    k = createSecretKey(key.bytes)
+    key.imported.set(id, k)
+  }
+  return k
+}
+
+/** node:crypto returns Buffers; hand out plain Uint8Arrays that own exactly their bytes. */
+function plain(buf: Uint8Array): Uint8Array {
+  return buf.byteOffset === 0 && buf.buffer.byteLength === buf.byteLength
+    ? new Uint8Array(buf.buffer, 0, buf.byteLength)
+    : new Uint8Array(buf)
+}
+
+export const nodeBackend: CryptoBackend = {
+  name: 'node',
+
+  hmac(key, hash, data) {
+    const k = keyObject(key, hash)
+    if (k === undefined) return subtleSign(key.cryptoKey!, hash, data)
+    return plain(createHmac(hash, k).update(data).digest())
+  },
+
+  hmacVerify(key, hash, data, mac) {
+    const k = keyObject(key, hash)
+    if (mac.byteLength !== HASH_LENGTH[hash]) return false
+    if (k === undefined) return subtleVerify(key.cryptoKey!, hash, data, mac)
+    return timingSafeEqual(createHmac(hash, k).update(data).digest(), mac)
+  },
+
+  digest(hash, data) {
+    assertHash(hash)
+    return plain(createHash(hash).update(data).digest())
+  },
+
+  createDigest(hash) {
+    assertHash(hash)
+    const h = createHash(hash)
+    return readOnceDigest(
+      (chunk) => {
+        h.update(chunk)
+      },
+      () => plain(h.digest()),
+    )
+  },
+}
