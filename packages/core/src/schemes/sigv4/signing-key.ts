@@ -1,0 +1,63 @@
+import { utf8 } from '../../canonicalize/encoding.ts'
+import type { CryptoBackend, KeyMaterial } from '../../crypto/backend.ts'
+import { SCOPE_TERMINATOR } from './constants.ts'
+
+/**
+ * The SigV4 signing key, HMAC-SHA256 chained over `"AWS4" + secret → date → region → service →
+ * "aws4_request"`, cached per (secret, date, region, service): a key changes once a day, so a
+ * busy signer derives it once a day instead of four HMACs per request.
+ *
+ * The cache is bounded ({@link MAX_SIGNING_KEYS} entries, least recently used evicted). Secrets
+ * are not used as map keys: each secret byte array gets an opaque number, held in a WeakMap.
+ * A cached key is a {@link KeyMaterial}, so backends also import it only once.
+ */
+export const MAX_SIGNING_KEYS = 64
+
+const cache = new Map<string, Promise<KeyMaterial>>()
+const secretIds = new WeakMap<Uint8Array, number>()
+let nextSecretId = 0
+
+function material(bytes: Uint8Array): KeyMaterial {
+  return Object.freeze({ bytes, imported: new Map<string, unknown>() })
+}
+
+async function derive(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): Promise<KeyMaterial> {
+  const first = new Uint8Array(4 + secret.byteLength)
+  first.set(utf8.encode('AWS4'))
+  first.set(secret, 4)
+  let key = material(first)
+  for (const part of [shortDate, region, service, SCOPE_TERMINATOR]) {
+    key = material(await crypto.hmac(key, 'sha256', utf8.encode(part)))
+  }
+  first.fill(0)
+  return key
+}
+
+/** The signing key of `secret` for one day, region and service (see the cache notes above). */
+export function getSigningKey(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): Promise<KeyMaterial> {
+  let id = secretIds.get(secret)
+  if (id === undefined) {
+    id = nextSecretId++
+    secretIds.set(secret, id)
+  }
+  const cacheKey = `${id}/${shortDate}/${region}/${service}`
+  const hit = cache.get(cacheKey)
+  if (hit) {
+    cache.delete(cacheKey)
+    cache.set(cacheKey, hit)
+    return hit
+  }
+  const pending = derive(crypto, secret, shortDate, region, service)
+  cache.set(cacheKey, pending)
+  if (cache.size > MAX_SIGNING_KEYS) cache.delete(cache.keys().next().value!)
+  // A failed derivation (crypto unavailable…) must not stay cached.
+  pending.catch(() => {
+    if (cache.get(cacheKey) === pending) cache.delete(cacheKey)
+  })
+  return pending
+}
+
+/** Number of cached signing keys (for tests). */
+export function signingKeyCacheSize(): number {
+  return cache.size
+}

@@ -1,0 +1,14 @@
+import { toHex, utf8 } from '../../canonicalize/encoding.ts'
+import type { CryptoBackend } from '../../crypto/backend.ts'
+import { ALGORITHM, SCOPE_TERMINATOR } from './constants.ts'
+
+/** `<YYYYMMDD>/<region>/<service>/aws4_request`. */
+export function createScope(shortDate: string, region: string, service: string): string {
+  return `${shortDate}/${region}/${service}/${SCOPE_TERMINATOR}`
+}
+
+/** `AWS4-HMAC-SHA256\n<amz-date>\n<scope>\n<hex SHA-256 of the canonical request>`. */
+export async function createStringToSign(crypto: CryptoBackend, amzDate: string, scope: string, canonicalRequest: string): Promise<string> {
+  const hash = await crypto.digest('sha256', utf8.encode(canonicalRequest))
+  return `${ALGORITHM}\n${amzDate}\n${scope}\n${toHex(hash)}`
+}
