@@ -13,6 +13,29 @@ export { rfc9421, signatureBase } from './schemes/rfc9421/index.ts'
 export type { Rfc9421Options } from './schemes/rfc9421/index.ts'
 export { sigv4, presignRequest, withSignedQuery, splitSigV4Base } from './schemes/sigv4/index.ts'
 export type { SigV4Options, PresignOptions } from './schemes/sigv4/index.ts'
+export { customScheme } from './schemes/custom.ts'
+export type {
+  CustomSchemeDefinition,
+  CustomResponseDefinition,
+  CustomSchemePart,
+  FunctionPart,
+  FunctionPartInput,
+  TimestampFormat,
+  TimestampFormatName,
+  CustomMac,
+  SignatureOutput,
+} from './schemes/custom.ts'
+export { authorizationContentHmac } from './schemes/authorization-content-hmac.ts'
+export type { AuthorizationContentHmacOptions } from './schemes/authorization-content-hmac.ts'
+export { djangoHmac } from './schemes/django-hmac.ts'
+export type { DjangoHmacOptions } from './schemes/django-hmac.ts'
+export { pipeCanonical } from './schemes/pipe-canonical.ts'
+export type { PipeCanonicalOptions } from './schemes/pipe-canonical.ts'
+export { aspnetWebApiHmac, aspnetEnUsTimestamp } from './schemes/aspnet-webapi-hmac.ts'
+export type { AspNetWebApiHmacOptions } from './schemes/aspnet-webapi-hmac.ts'
+export { bodyNonceHmac } from './schemes/body-nonce-hmac.ts'
+export type { BodyNonceHmacOptions } from './schemes/body-nonce-hmac.ts'
+export { canonicalPythonJson } from './canonicalize/python-json.ts'
 export type { ContentDigestAlgorithm } from './schemes/rfc9421/digest.ts'
 export type { Scheme, SignResult, Verified, SignContext, VerifyContext, ResponseSignContext, ResponseVerifyContext } from './schemes/types.ts'
 export { memoryReplayStore } from './replay.ts'
