@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Brings a fresh machine with only Node (>= 20.19) and npm to a built workspace: pnpm, the
-# workspace's dependencies (Deno and Bun come as npm packages), and, with --browser, Debian's
-# Chromium for the browser tests. Safe to run again: every step checks before it installs.
+# workspace's dependencies (Deno and Bun come as npm packages), and, with --browser (the test
+# suite), Debian's chromium and redis-server. Safe to run again: every step checks before it installs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +34,18 @@ if [ "$want_browser" = 1 ] && [ ! -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]; th
   else
     echo "The browser tests need Chromium at /usr/bin/chromium (or set CHROMIUM_PATH)." >&2
     echo "On Debian/Ubuntu: sudo apt-get install -y --no-install-recommends chromium" >&2
+    exit 1
+  fi
+fi
+
+# The Redis replay store is tested against a real redis-server (Debian's package).
+if [ "$want_browser" = 1 ] && ! command -v redis-server >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    say "installing Debian's redis-server for the replay-store tests"
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq </dev/null >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends redis-server </dev/null >/dev/null
+  else
+    echo "The replay-store tests need redis-server. On Debian/Ubuntu: sudo apt-get install -y --no-install-recommends redis-server" >&2
     exit 1
   fi
 fi
