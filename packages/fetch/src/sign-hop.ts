@@ -1,0 +1,44 @@
+import { signRequest, type MessageRequest } from '@signet/core'
+import { coreClock, type Clock } from './clock.ts'
+import type { ResolvedOptions } from './options.ts'
+import { buildRequest, signableBody, type Hop, type Outgoing, type OutgoingBody } from './outgoing.ts'
+
+/** A request ready to send, and the request as a response to it is bound to (headers, no body). */
+export interface SentHop {
+  readonly request: Request
+  readonly message: MessageRequest
+}
+
+/** Headers Signet adds; never sent to another origin. */
+const SIGNATURE_HEADERS = ['signature', 'signature-input', 'content-digest'] as const
+
+/** Adds a scheme's query parameters (presigned forms) without re-encoding the existing query. */
+function withQuery(url: string, query: Record<string, string>): string {
+  const u = new URL(url)
+  const added = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+  if (added.length === 0) return url
+  u.search = (u.search ? `${u.search}&` : '?') + added.join('&')
+  return u.href
+}
+
+/** Signs one hop afresh (new created, new nonce) and builds the Request that carries exactly what was signed. */
+export async function signHop(outgoing: Outgoing, hop: Hop, options: ResolvedOptions, clock: Clock): Promise<SentHop> {
+  const result = await signRequest(
+    { method: hop.method, url: hop.url, headers: hop.headers, body: signableBody(outgoing, hop.body) },
+    { key: options.key, scheme: options.scheme, maxBufferedBodyBytes: options.maxBufferedBodyBytes, ...coreClock(clock) },
+  )
+  const headers = new Headers(hop.headers)
+  for (const [name, value] of Object.entries(result.headers)) headers.set(name, value)
+  const url = result.query ? withQuery(hop.url, result.query) : hop.url
+  const body: OutgoingBody = result.body ? { kind: 'bytes', bytes: result.body } : hop.body
+  options.onSigned?.({ method: hop.method, url, base: result.base })
+  return { request: buildRequest(outgoing, { ...hop, url, headers, body }), message: { method: hop.method, url, headers } }
+}
+
+/** A hop to another origin than the one the key is for: sent without any signature header. */
+export function unsignedHop(outgoing: Outgoing, hop: Hop): SentHop {
+  const headers = new Headers(hop.headers)
+  for (const name of SIGNATURE_HEADERS) headers.delete(name)
+  const sent = { ...hop, headers }
+  return { request: buildRequest(outgoing, sent), message: { method: hop.method, url: hop.url, headers } }
+}
