@@ -11,6 +11,11 @@ export interface BodyReader {
   readonly absent: boolean
   /** hash(body bytes). Memoized per algorithm. */
   digest(hash: HashAlgorithm): Promise<Uint8Array>
+  /**
+   * Several digests of the body in one pass (a plain stream can be read only once). Memoized per
+   * algorithm; results in the order asked.
+   */
+  digests(hashes: readonly HashAlgorithm[]): Promise<Uint8Array[]>
   /** The whole body, buffered up to `maxBufferedBodyBytes`. Memoized. */
   bytes(): Promise<Uint8Array>
 }
@@ -83,24 +88,30 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
     return out
   }
 
-  const digestOf = async (hash: HashAlgorithm): Promise<Uint8Array> => {
-    if (source.kind === 'none') return backend.digest(hash, EMPTY)
-    if (source.kind === 'bytes') return backend.digest(hash, source.bytes)
-    if (buffered) return backend.digest(hash, await buffered)
-    const h = backend.createDigest(hash)
-    for await (const chunk of chunksOf(source)) h.update(chunk)
-    return h.digest()
+  const digestsOf = async (hashes: readonly HashAlgorithm[]): Promise<Uint8Array[]> => {
+    if (source.kind === 'none') return Promise.all(hashes.map((h) => backend.digest(h, EMPTY)))
+    if (source.kind === 'bytes') return Promise.all(hashes.map((h) => backend.digest(h, source.bytes)))
+    if (buffered) {
+      const bytes = await buffered
+      return Promise.all(hashes.map((h) => backend.digest(h, bytes)))
+    }
+    const states = hashes.map((h) => backend.createDigest(h))
+    for await (const chunk of chunksOf(source)) for (const s of states) s.update(chunk)
+    return Promise.all(states.map((s) => s.digest()))
   }
 
   return {
     absent: source.kind === 'none',
     digest(hash) {
-      let d = digests.get(hash)
-      if (!d) {
-        d = digestOf(hash)
-        digests.set(hash, d)
+      return this.digests([hash]).then((d) => d[0]!)
+    },
+    digests(hashes) {
+      const missing = [...new Set(hashes.filter((h) => !digests.has(h)))]
+      if (missing.length > 0) {
+        const pending = digestsOf(missing)
+        missing.forEach((h, i) => digests.set(h, pending.then((d) => d[i]!)))
       }
-      return d
+      return Promise.all(hashes.map((h) => digests.get(h)!))
     },
     bytes() {
       buffered ??= readAll()

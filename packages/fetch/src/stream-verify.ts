@@ -60,16 +60,19 @@ class BodyTap {
   /** The {@link BodyReader} handed to the scheme in place of core's. */
   reader(crypto: CryptoBackend): BodyReader {
     const results = new Map<HashAlgorithm, Promise<Uint8Array>>()
+    const digest = (hash: HashAlgorithm): Promise<Uint8Array> => {
+      let r = results.get(hash)
+      if (!r) {
+        r = this.digest(crypto, hash)
+        results.set(hash, r)
+      }
+      return r
+    }
     return {
       absent: false,
-      digest: (hash) => {
-        let r = results.get(hash)
-        if (!r) {
-          r = this.digest(crypto, hash)
-          results.set(hash, r)
-        }
-        return r
-      },
+      digest,
+      // Every digest is fed from the one pass over the body (see `digest` below).
+      digests: (hashes) => Promise.all(hashes.map(digest)),
       bytes: () => {
         if (this.mode === 'stream') {
           return Promise.reject(new SignetError('invalid_input', "this scheme needs the whole response body after its digest; use verifyResponse: { mode: 'buffer' }", { component: 'body' }))

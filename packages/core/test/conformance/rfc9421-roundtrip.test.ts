@@ -215,3 +215,26 @@ for (const backendName of BACKEND_NAMES) {
     })
   })
 }
+
+describe('rfc9421 Content-Digest with several algorithms', () => {
+  it('checks sha-256 and sha-512 over a stream body that can be read only once', async () => {
+    const text = 'a body read once'
+    const stream = () =>
+      new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode(text))
+          c.close()
+        },
+      })
+    const crypto = await backendNamed(BACKEND_NAMES[0]!)
+    const s256 = await signRequest({ method: 'POST', url: 'https://x.test/a', body: text }, { key, now, crypto, scheme: rfc9421({ contentDigest: 'sha-256' }) })
+    const s512 = await signRequest({ method: 'POST', url: 'https://x.test/a', body: text }, { key, now, crypto, scheme: rfc9421({ contentDigest: 'sha-512' }) })
+    const both = `${s256.headers['content-digest']}, ${s512.headers['content-digest']}`
+    const scheme = rfc9421({ components: ['@method', '@authority', '@path', 'content-digest'] })
+    const signedBoth = await signRequest({ method: 'POST', url: 'https://x.test/a', headers: { 'content-digest': both }, body: text }, { key, now, crypto, scheme: rfc9421({ contentDigest: false, components: ['@method', '@authority', '@path', 'content-digest'] }) })
+    const headers = { 'content-digest': both, ...signedBoth.headers }
+    const v = await verifyRequest({ method: 'POST', url: 'https://x.test/a', headers, body: stream() }, { keys: [key], now, crypto, scheme })
+    expect(v.covered).toContain('content-digest')
+    expect(await codeOf(verifyRequest({ method: 'POST', url: 'https://x.test/a', headers, body: 'a body read twice' }, { keys: [key], now, crypto, scheme }))).toBe('digest_mismatch')
+  })
+})

@@ -21,25 +21,28 @@ export async function contentDigest(body: BodyReader, algorithm: ContentDigestAl
  */
 export async function checkContentDigest(field: string, body: BodyReader): Promise<void> {
   const dict = parseDictionary(field)
-  let checked = 0
+  const claims: [ContentDigestAlgorithm, Uint8Array][] = []
   for (const [alg, member] of dict) {
     if (!(alg in HASH_OF)) continue
     if (isInnerList(member) || !(member.value instanceof Uint8Array)) {
       fail('malformed_signature', `Content-Digest ${alg} must be a byte sequence (:base64:)`, { component: 'content-digest' })
     }
-    const actual = await body.digest(HASH_OF[alg as ContentDigestAlgorithm])
-    if (!timingSafeEqual(actual, member.value)) {
-      fail('digest_mismatch', `the body does not match its Content-Digest (${alg}): the body was changed after signing, or the digest was computed over different bytes`, {
-        component: 'content-digest',
-        expected: `${alg}=:${toBase64(member.value)}:`,
-        received: `${alg}=:${toBase64(actual)}:`,
-      })
-    }
-    checked++
+    claims.push([alg as ContentDigestAlgorithm, member.value])
   }
-  if (checked === 0) {
+  if (claims.length === 0) {
     fail('unsupported_algorithm', `Content-Digest uses no algorithm Signet checks (have: ${[...dict.keys()].join(', ') || 'none'}; supported: sha-256, sha-512)`, {
       component: 'content-digest',
     })
   }
+  // One pass over the body for every algorithm: a stream body can be read only once.
+  const actual = await body.digests(claims.map(([alg]) => HASH_OF[alg]))
+  claims.forEach(([alg, claimed], i) => {
+    if (!timingSafeEqual(actual[i]!, claimed)) {
+      fail('digest_mismatch', `the body does not match its Content-Digest (${alg}): the body was changed after signing, or the digest was computed over different bytes`, {
+        component: 'content-digest',
+        expected: `${alg}=:${toBase64(claimed)}:`,
+        received: `${alg}=:${toBase64(actual[i]!)}:`,
+      })
+    }
+  })
 }
