@@ -1,4 +1,4 @@
-import { signRequest, type MessageRequest } from '@signet/core'
+import { signRequest, withSignedQuery, type MessageRequest } from '@signet/core'
 import { coreClock, type Clock } from './clock.ts'
 import type { ResolvedOptions } from './options.ts'
 import { buildRequest, signableBody, type Hop, type Outgoing, type OutgoingBody } from './outgoing.ts'
@@ -12,15 +12,6 @@ export interface SentHop {
 /** Headers Signet adds; never sent to another origin. */
 const SIGNATURE_HEADERS = ['signature', 'signature-input', 'content-digest'] as const
 
-/** Adds a scheme's query parameters (presigned forms) without re-encoding the existing query. */
-function withQuery(url: string, query: Record<string, string>): string {
-  const u = new URL(url)
-  const added = Object.entries(query).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
-  if (added.length === 0) return url
-  u.search = (u.search ? `${u.search}&` : '?') + added.join('&')
-  return u.href
-}
-
 /** Signs one hop afresh (new created, new nonce) and builds the Request that carries exactly what was signed. */
 export async function signHop(outgoing: Outgoing, hop: Hop, options: ResolvedOptions, clock: Clock): Promise<SentHop> {
   const result = await signRequest(
@@ -29,7 +20,8 @@ export async function signHop(outgoing: Outgoing, hop: Hop, options: ResolvedOpt
   )
   const headers = new Headers(hop.headers)
   for (const [name, value] of Object.entries(result.headers)) headers.set(name, value)
-  const url = result.query ? withQuery(hop.url, result.query) : hop.url
+  // Presigned forms (sigv4 signQuery) put the signature in the query instead of headers.
+  const url = result.query ? withSignedQuery(new URL(hop.url), result.query).href : hop.url
   const body: OutgoingBody = result.body ? { kind: 'bytes', bytes: result.body } : hop.body
   options.onSigned?.({ method: hop.method, url, base: result.base })
   return { request: buildRequest(outgoing, { ...hop, url, headers, body }), message: { method: hop.method, url, headers } }
