@@ -64,6 +64,10 @@ async function* chunksOf(source: BodySource): AsyncGenerator<Uint8Array> {
 
 export function bodyReader(source: BodySource, backend: CryptoBackend, options: BodyReaderOptions = {}): BodyReader {
   const limit = options.maxBufferedBodyBytes ?? DEFAULT_MAX_BUFFERED
+  // A limit that is not a number would compare false with every size, and so buffer without bound.
+  if (typeof limit !== 'number' || !(limit >= 0)) {
+    fail('invalid_input', `maxBufferedBodyBytes must be a non-negative number of bytes, received ${typeof limit === 'number' ? String(limit) : typeof limit}`, { component: 'maxBufferedBodyBytes' })
+  }
   const digests = new Map<HashAlgorithm, Promise<Uint8Array>>()
   let buffered: Promise<Uint8Array> | undefined
 

@@ -1,4 +1,5 @@
 import { fail, SignetError } from './errors.ts'
+import { MAX_NONCE_LENGTH } from './options.ts'
 import type { VerifyContext } from './schemes/types.ts'
 
 /**
@@ -59,13 +60,18 @@ export function checkCoverage<T>(
 /**
  * Records the nonce (scoped by key id) until the end of its freshness window; `replayed` when it
  * was seen before. With a replay store configured, a signature without a nonce cannot be
- * protected and is refused (`insufficient_coverage`). Store failures fail closed.
+ * protected and is refused (`insufficient_coverage`), and so is a nonce longer than
+ * {@link MAX_NONCE_LENGTH} (`malformed_signature`). Store failures fail closed.
  */
 export async function checkReplay(ctx: Pick<VerifyContext, 'replayStore' | 'nowMs' | 'maxAgeSeconds' | 'clockSkewSeconds'>, keyId: string, nonce: string | undefined, createdSeconds: number | undefined): Promise<void> {
   const store = ctx.replayStore
   if (!store) return
   if (nonce === undefined || nonce === '') {
     fail('insufficient_coverage', 'a replay store is configured but the signature has no nonce, so a replay could not be detected', { component: 'nonce', keyId })
+  }
+  // The store keeps what it is given until the window ends: a bounded count of bounded entries.
+  if (nonce.length > MAX_NONCE_LENGTH) {
+    fail('malformed_signature', `the nonce is ${nonce.length} characters long, over the ${MAX_NONCE_LENGTH} limit of a replay store`, { component: 'nonce', keyId })
   }
   const windowEnd = ((createdSeconds ?? ctx.nowMs / 1000) + ctx.maxAgeSeconds + 2 * ctx.clockSkewSeconds) * 1000
   let fresh: boolean

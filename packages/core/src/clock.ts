@@ -14,7 +14,9 @@ export interface ClockOptions {
 export function currentTimeMs(options: ClockOptions): number {
   const offset = options.clockOffsetMs ?? 0
   if (typeof offset !== 'number' || !Number.isFinite(offset)) fail('invalid_input', `clockOffsetMs must be a finite number, received ${String(offset)}`, { component: 'clockOffsetMs' })
-  const t = (options.now ?? Date.now)()
+  const now = options.now ?? Date.now
+  if (typeof now !== 'function') fail('invalid_input', `now must be a function returning milliseconds since the epoch, received ${now === null ? 'null' : typeof now}`, { component: 'now' })
+  const t = now()
   if (typeof t !== 'number' || !Number.isFinite(t) || t < 0) fail('invalid_input', `now() must return milliseconds since the epoch, received ${String(t)}`, { component: 'now' })
   return t + offset
 }

@@ -30,6 +30,41 @@ export interface ResolvedKey {
 
 const ALGORITHMS: readonly HashAlgorithm[] = ['sha256', 'sha384', 'sha512']
 
+const INSPECT = Symbol.for('nodejs.util.inspect.custom')
+
+/**
+ * The {@link KeyMaterial} Signet creates. It prints without its secret: `util.inspect` and
+ * `console.log` in Node, Deno and Bun (`nodejs.util.inspect.custom`) and `JSON.stringify`
+ * (`toJSON`) show the kind and size of the key, never its bytes or the backends' imported forms.
+ */
+class RedactedKeyMaterial implements KeyMaterial {
+  declare readonly bytes?: Uint8Array
+  declare readonly cryptoKey?: CryptoKey
+  readonly imported = new Map<string, unknown>()
+
+  constructor(init: { bytes: Uint8Array } | { cryptoKey: CryptoKey }) {
+    if ('bytes' in init) (this as { bytes?: Uint8Array }).bytes = init.bytes
+    else (this as { cryptoKey?: CryptoKey }).cryptoKey = init.cryptoKey
+  }
+
+  private describe(): string {
+    return this.bytes ? `${this.bytes.byteLength} secret bytes` : 'a CryptoKey'
+  }
+
+  toJSON(): { secret: string } {
+    return { secret: `[redacted: ${this.describe()}]` }
+  }
+
+  [INSPECT](): string {
+    return `KeyMaterial { [redacted: ${this.describe()}] }`
+  }
+}
+
+/** Key material for `bytes` (kept, not copied) or a `CryptoKey`, frozen, that never prints its secret. */
+export function keyMaterial(init: { bytes: Uint8Array } | { cryptoKey: CryptoKey }): KeyMaterial {
+  return Object.freeze(new RedactedKeyMaterial(init))
+}
+
 // Caches: by the caller's key object, and by the secret's own identity (bytes, CryptoKey) or
 // value (strings), so that keys rebuilt per call as object literals are still imported once.
 const byKeyObject = new WeakMap<SigningKey, ResolvedKey>()
@@ -52,20 +87,20 @@ function materialFor(secret: SigningKey['secret'], id: string): KeyMaterial {
       byStringSecret.set(secret, m)
       return m
     }
-    m = Object.freeze({ bytes: encoder.encode(secret), imported: new Map() })
+    m = keyMaterial({ bytes: encoder.encode(secret) })
     byStringSecret.set(secret, m)
     if (byStringSecret.size > MAX_STRING_SECRETS) byStringSecret.delete(byStringSecret.keys().next().value!)
     return m
   }
   if (secret instanceof Uint8Array) {
     if (secret.byteLength === 0) fail('invalid_key', `key ${JSON.stringify(id)}: the secret has no bytes`, { keyId: id })
-    return cachedByObject(secret, () => ({ bytes: secret.slice(), imported: new Map() }))
+    return cachedByObject(secret, () => keyMaterial({ bytes: secret.slice() }))
   }
   if (isCryptoKey(secret)) {
     if (secret.algorithm.name !== 'HMAC') {
       fail('invalid_key', `key ${JSON.stringify(id)}: the CryptoKey is for ${secret.algorithm.name}, expected HMAC`, { keyId: id, expected: 'HMAC', received: secret.algorithm.name })
     }
-    return cachedByObject(secret, () => ({ cryptoKey: secret, imported: new Map() }))
+    return cachedByObject(secret, () => keyMaterial({ cryptoKey: secret }))
   }
   const received = secret === null ? 'null' : Array.isArray(secret) ? 'array' : typeof secret
   return fail('invalid_key', `key ${JSON.stringify(id)}: the secret must be a string, Uint8Array or CryptoKey, received ${received}`, { keyId: id, received })
@@ -74,7 +109,7 @@ function materialFor(secret: SigningKey['secret'], id: string): KeyMaterial {
 function cachedByObject(secret: object, make: () => KeyMaterial): KeyMaterial {
   let m = byObjectSecret.get(secret)
   if (!m) {
-    m = Object.freeze(make())
+    m = make()
     byObjectSecret.set(secret, m)
   }
   return m

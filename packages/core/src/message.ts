@@ -79,6 +79,8 @@ export type NormalizedMessage = NormalizedRequest | NormalizedResponse
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // RFC 9110 §5.5: field values must not contain CR, LF or NUL.
 const BAD_FIELD_VALUE = /[\r\n\0]/
+// Field values are bytes: a character above U+00FF cannot be sent (fetch's Headers and node:http refuse it).
+const NOT_A_BYTE = /[^\u0000-\u00ff]/
 
 /** Combined value of a header per RFC 9110 §5.3 (values joined with ", "), or undefined. */
 export function headerValue(headers: HeaderMap, name: string): string | undefined {
@@ -98,6 +100,11 @@ export function normalizeHeaders(input: HeadersInput | undefined, where: string)
     }
     if (BAD_FIELD_VALUE.test(value)) {
       fail('invalid_input', `${where}: header ${name} contains CR, LF or NUL, which HTTP forbids (RFC 9110 §5.5)`, {
+        component: name.toLowerCase(),
+      })
+    }
+    if (NOT_A_BYTE.test(value)) {
+      fail('invalid_input', `${where}: header ${name} contains a character above U+00FF; HTTP field values are bytes (percent-encode or base64 the text first)`, {
         component: name.toLowerCase(),
       })
     }
@@ -132,7 +139,10 @@ export function normalizeHeaders(input: HeadersInput | undefined, where: string)
 }
 
 function parseUrl(url: unknown): URL {
-  if (url instanceof URL) return new URL(url.href)
+  if (url instanceof URL) {
+    if (!url.host) fail('invalid_input', `request url ${JSON.stringify(url.href.slice(0, 200))} has no host`, { component: '@authority' })
+    return new URL(url.href)
+  }
   if (typeof url !== 'string') fail('invalid_input', `request url must be a string or URL, received ${url === null ? 'null' : typeof url}`, { component: 'url' })
   let parsed: URL
   try {

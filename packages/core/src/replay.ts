@@ -11,25 +11,71 @@ export interface ReplayStore {
 }
 
 export interface MemoryReplayStoreOptions {
-  /** Most entries kept; past it the oldest is dropped. @default 100_000 */
+  /** Most entries kept; past it the entry closest to its expiry is dropped. @default 100_000 */
   maxEntries?: number
 }
 
 /**
  * An in-process {@link ReplayStore}: bounded in size, entries expire at their `expiresAtMs`.
- * When full, the oldest entry is evicted, so size `maxEntries` to the number of requests you
- * accept within one freshness window. One process only: for several verifiers use a shared store.
+ * Expired entries are dropped first, whatever order they arrived in; when the store is still
+ * full, the entry closest to its expiry (the oldest, among equals) is evicted, so size
+ * `maxEntries` to the number of requests you accept within one freshness window. One process
+ * only: for several verifiers use a shared store.
  */
 export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): ReplayStore & { readonly size: number } {
+  if (options === null || typeof options !== 'object') fail('invalid_input', 'memoryReplayStore options must be an object { maxEntries }')
   const maxEntries = options.maxEntries ?? 100_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) fail('invalid_input', `memoryReplayStore maxEntries must be a positive integer, received ${String(maxEntries)}`)
-  // Insertion order is kept by Map; expiries mostly arrive in order, so sweeping from the head is cheap.
+  // key → expiry, plus a binary min-heap of the same entries ordered by (expiry, arrival), so
+  // that expired entries are found without a scan even when expiries arrive out of order (signers'
+  // clocks differ, schemes have different windows). Each key in `entries` has exactly one heap slot.
   const entries = new Map<string, number>()
+  const heapKeys: string[] = []
+  const heapExp: number[] = []
+  const heapSeq: number[] = []
+  let seq = 0
 
-  const sweep = (t: number): void => {
-    for (const [k, exp] of entries) {
-      if (exp > t) break
-      entries.delete(k)
+  const before = (i: number, j: number): boolean => heapExp[i]! < heapExp[j]! || (heapExp[i] === heapExp[j] && heapSeq[i]! < heapSeq[j]!)
+  const swap = (i: number, j: number): void => {
+    const k = heapKeys[i]!
+    heapKeys[i] = heapKeys[j]!
+    heapKeys[j] = k
+    const e = heapExp[i]!
+    heapExp[i] = heapExp[j]!
+    heapExp[j] = e
+    const q = heapSeq[i]!
+    heapSeq[i] = heapSeq[j]!
+    heapSeq[j] = q
+  }
+  const push = (key: string, exp: number): void => {
+    let i = heapKeys.length
+    heapKeys.push(key)
+    heapExp.push(exp)
+    heapSeq.push(seq++)
+    while (i > 0) {
+      const parent = (i - 1) >> 1
+      if (!before(i, parent)) break
+      swap(i, parent)
+      i = parent
+    }
+  }
+  /** Removes the heap's first entry and its map entry. */
+  const pop = (): void => {
+    entries.delete(heapKeys[0]!)
+    const last = heapKeys.length - 1
+    swap(0, last)
+    heapKeys.pop()
+    heapExp.pop()
+    heapSeq.pop()
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1
+      const r = l + 1
+      let m = i
+      if (l < last && before(l, m)) m = l
+      if (r < last && before(r, m)) m = r
+      if (m === i) break
+      swap(i, m)
+      i = m
     }
   }
 
@@ -38,13 +84,14 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
       return entries.size
     },
     checkAndStore(key, expiresAtMs, nowMs) {
-      const t = nowMs
-      sweep(t)
-      const existing = entries.get(key)
-      if (existing !== undefined && existing > t) return false
-      if (existing !== undefined) entries.delete(key)
-      if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!)
-      entries.set(key, expiresAtMs)
+      // Every entry that has expired goes, in expiry order.
+      while (heapKeys.length > 0 && !(heapExp[0]! > nowMs)) pop()
+      if (entries.has(key)) return false
+      if (entries.size >= maxEntries) pop()
+      // A NaN expiry would break the heap order; it means "already expired", as it did before.
+      const exp = Number.isNaN(expiresAtMs) ? -Infinity : expiresAtMs
+      entries.set(key, exp)
+      push(key, exp)
       return true
     },
   }

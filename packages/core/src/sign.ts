@@ -5,6 +5,7 @@ import { defaultBackend } from '#crypto-default'
 import { fail } from './errors.ts'
 import { resolveKey, type SigningKey } from './keys.ts'
 import { normalizeRequest, normalizeResponse, type MessageRequest, type MessageResponse } from './message.ts'
+import { cryptoOption, nonceOption, schemeOption } from './options.ts'
 import { defaultScheme } from './schemes/default.ts'
 import type { Scheme, SignContext, SignResult } from './schemes/types.ts'
 
@@ -29,13 +30,13 @@ export interface SignResponseOptions extends SignOptions {
 }
 
 function signContext(options: SignOptions, crypto: CryptoBackend, body: SignContext['body']): SignContext {
-  return { key: resolveKey(options.key), crypto, nowMs: currentTimeMs(options), nonce: options.nonce ?? randomNonce, body }
+  return { key: resolveKey(options.key), crypto, nowMs: currentTimeMs(options), nonce: nonceOption(options.nonce, randomNonce), body }
 }
 
 function checkOptions(options: SignOptions): Scheme {
   if (options === null || typeof options !== 'object') fail('invalid_input', 'sign options must be an object with at least { key }')
   if (options.key === undefined) fail('invalid_key', 'sign options need a key: { key: { id, secret } }')
-  return options.scheme ?? defaultScheme()
+  return schemeOption(options.scheme, defaultScheme)
 }
 
 /**
@@ -45,7 +46,7 @@ function checkOptions(options: SignOptions): Scheme {
 export async function signRequest(request: Request | MessageRequest, options: SignOptions): Promise<SignResult> {
   const scheme = checkOptions(options)
   const message = normalizeRequest(request)
-  const crypto = options.crypto ?? defaultBackend()
+  const crypto = cryptoOption(options.crypto, defaultBackend)
   const body = bodyReader(message.body, crypto, options)
   return scheme.signRequest(message, signContext(options, crypto, body))
 }
@@ -55,7 +56,7 @@ export async function signResponse(response: Response | MessageResponse, options
   const scheme = checkOptions(options)
   if (!scheme.signResponse) fail('invalid_input', `the ${scheme.name} scheme does not define response signatures`)
   const message = normalizeResponse(response)
-  const crypto = options.crypto ?? defaultBackend()
+  const crypto = cryptoOption(options.crypto, defaultBackend)
   const body = bodyReader(message.body, crypto, options)
   const request = options.request === undefined ? undefined : normalizeRequest(options.request, { withBody: false })
   return scheme.signResponse(message, { ...signContext(options, crypto, body), request })

@@ -5,6 +5,7 @@ import { defaultBackend } from '#crypto-default'
 import { fail } from './errors.ts'
 import { lookupKey, type VerifyKeys } from './keys.ts'
 import { normalizeRequest, normalizeResponse, type MessageRequest, type MessageResponse } from './message.ts'
+import { cryptoOption, replayStoreOption, requiredOption, schemeOption } from './options.ts'
 import type { ReplayStore } from './replay.ts'
 import { defaultScheme } from './schemes/default.ts'
 import type { Scheme, Verified, VerifyContext } from './schemes/types.ts'
@@ -24,7 +25,7 @@ export interface VerifyOptions extends ClockOptions {
   /**
    * Components the signature must cover (RFC 9421 identifiers such as `"@method"`,
    * `"content-digest"`; scheme-specific names for other schemes).
-   * @default the scheme's own minimum (rfc9421: `@method`, `@authority`, `@path`, and `content-digest` when there is a body)
+   * @default the scheme's own minimum (rfc9421: `@method`, `@authority`, `@path`, `@query` when there is a query, and `content-digest` when there is a body)
    */
   required?: readonly string[]
   /** Crypto backend. @default as for signing */
@@ -44,17 +45,21 @@ function nonNegative(value: number | undefined, fallback: number, name: string):
   return value
 }
 
-function verifyContext(options: VerifyOptions, crypto: CryptoBackend, body: VerifyContext['body']): VerifyContext {
+/** Checked before anything reads them (the body reader takes its limit from them). */
+function checkOptions(options: VerifyOptions): void {
   if (options === null || typeof options !== 'object') fail('invalid_input', 'verify options must be an object with at least { keys }')
   if (options.keys === undefined) fail('invalid_input', 'verify options need keys: an array of { id, secret } or a lookup function', { component: 'keys' })
+}
+
+function verifyContext(options: VerifyOptions, crypto: CryptoBackend, body: VerifyContext['body']): VerifyContext {
   return {
     key: (keyId) => lookupKey(options.keys, keyId),
     crypto,
     nowMs: currentTimeMs(options),
     maxAgeSeconds: nonNegative(options.maxAgeSeconds, 300, 'maxAgeSeconds'),
     clockSkewSeconds: nonNegative(options.clockSkewSeconds, 30, 'clockSkewSeconds'),
-    replayStore: options.replayStore,
-    required: options.required,
+    replayStore: replayStoreOption(options.replayStore),
+    required: requiredOption(options.required),
     body,
   }
 }
@@ -62,17 +67,20 @@ function verifyContext(options: VerifyOptions, crypto: CryptoBackend, body: Veri
 /** Verifies a signed request. Resolves with what was verified; rejects with a {@link SignetError}. */
 export async function verifyRequest(request: Request | MessageRequest, options: VerifyOptions): Promise<Verified> {
   const message = normalizeRequest(request)
-  const crypto = options?.crypto ?? defaultBackend()
+  checkOptions(options)
+  const scheme = schemeOption(options.scheme, defaultScheme)
+  const crypto = cryptoOption(options.crypto, defaultBackend)
   const ctx = verifyContext(options, crypto, bodyReader(message.body, crypto, options))
-  return (options.scheme ?? defaultScheme()).verifyRequest(message, ctx)
+  return scheme.verifyRequest(message, ctx)
 }
 
 /** Verifies a signed response, and its binding to `options.request` when the scheme supports it. */
 export async function verifyResponse(response: Response | MessageResponse, options: VerifyResponseOptions): Promise<Verified> {
   const message = normalizeResponse(response)
-  const crypto = options?.crypto ?? defaultBackend()
+  checkOptions(options)
+  const scheme = schemeOption(options.scheme, defaultScheme)
+  const crypto = cryptoOption(options.crypto, defaultBackend)
   const ctx = verifyContext(options, crypto, bodyReader(message.body, crypto, options))
-  const scheme = options.scheme ?? defaultScheme()
   if (!scheme.verifyResponse) fail('invalid_input', `the ${scheme.name} scheme does not define response signatures`)
   const request = options.request === undefined ? undefined : normalizeRequest(options.request, { withBody: false })
   return scheme.verifyResponse(message, { ...ctx, request })

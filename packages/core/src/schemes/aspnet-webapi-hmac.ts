@@ -1,7 +1,7 @@
 import { utf8 } from '../canonicalize/encoding.ts'
 import { fail } from '../errors.ts'
 import { decodeUtf8Lossy } from '../canonicalize/form.ts'
-import { customScheme, type TimestampFormat } from './custom.ts'
+import { checkPresetOptions, customScheme, type TimestampFormat } from './custom.ts'
 import type { Scheme } from './types.ts'
 
 /** Options of {@link aspnetWebApiHmac}. */
@@ -80,6 +80,7 @@ function dotNetUpper(text: string): string {
  * - Reference server statuses: every failure → 401.
  */
 export function aspnetWebApiHmac(options: AspNetWebApiHmacOptions = {}): Scheme {
+  checkPresetOptions('aspnetWebApiHmac', options)
   const { username } = options
   if (username !== undefined && (typeof username !== 'string' || username === '' || username.includes(':'))) {
     fail('invalid_input', `aspnetWebApiHmac: username must be a non-empty string without ':' (it is sent as <username>:<signature>), received ${JSON.stringify(username)}`, { component: 'username' })

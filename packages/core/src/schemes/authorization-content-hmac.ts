@@ -1,4 +1,4 @@
-import { customScheme } from './custom.ts'
+import { checkPresetOptions, customScheme } from './custom.ts'
 import type { Scheme } from './types.ts'
 
 /** Options of {@link authorizationContentHmac}. */
@@ -34,6 +34,7 @@ export interface AuthorizationContentHmacOptions {
  * - The reference server answers 400 to every failure.
  */
 export function authorizationContentHmac(options: AuthorizationContentHmacOptions = {}): Scheme {
+  checkPresetOptions('authorizationContentHmac', options)
   return customScheme({
     name: 'authorizationContentHmac',
     parts: [{ part: 'path', decode: true }, '?', { part: 'query' }, { part: 'timestamp' }, { part: 'secret' }],

@@ -1,4 +1,4 @@
-import { customScheme } from './custom.ts'
+import { checkPresetOptions, customScheme } from './custom.ts'
 import type { Scheme } from './types.ts'
 
 /** Options of {@link bodyNonceHmac}. */
@@ -37,6 +37,7 @@ export interface BodyNonceHmacOptions {
  * - Reference server statuses: a missing header, bad timestamp or repeated nonce → 400, bad signature → 401.
  */
 export function bodyNonceHmac(options: BodyNonceHmacOptions = {}): Scheme {
+  checkPresetOptions('bodyNonceHmac', options)
   const bound = options.bound ?? false
   return customScheme({
     name: 'bodyNonceHmac',

@@ -6,7 +6,7 @@ import { checkCoverage, checkFreshness, checkReplay } from '../checks.ts'
 import type { CryptoBackend, HashAlgorithm, KeyMaterial } from '../crypto/backend.ts'
 import { timingSafeEqual } from '../crypto/equal.ts'
 import { fail, SignetError } from '../errors.ts'
-import type { ResolvedKey } from '../keys.ts'
+import { keyMaterial as secretMaterial, type ResolvedKey } from '../keys.ts'
 import { headerValue, type HeaderMap, type NormalizedRequest, type NormalizedResponse } from '../message.ts'
 import type { Scheme, SignContext, SignResult, Verified, VerifyContext } from './types.ts'
 
@@ -198,6 +198,15 @@ const TIMESTAMP_FORMATS: Readonly<Record<TimestampFormatName, TimestampFormat>> 
 // ---------------------------------------------------------------------------------------------
 // Definition checks
 
+/**
+ * Longest signature header a verifier parses. The template is matched with a regular expression
+ * whose lazy groups backtrack in O(n²) on hostile input: 8 KiB keeps that to milliseconds (a
+ * 256 KiB Authorization took ~15 s with djangoHmac's template before this limit).
+ */
+const MAX_SIGNATURE_HEADER = 8192
+// What a header value must not contain (RFC 9110 §5.5); a key id or nonce with CR/LF would split the header.
+const BAD_FIELD_VALUE = /[\r\n\0]/
+
 const PLACEHOLDERS = new Set(['signature', 'keyId', 'username', 'timestamp', 'nonce', 'algorithm'])
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 const HASHES: readonly HashAlgorithm[] = ['sha256', 'sha384', 'sha512']
@@ -257,6 +266,11 @@ interface Config {
   readonly replayKey: 'nonce' | 'signature' | undefined
 }
 
+/** Throws `invalid_input` unless a preset's options are an object (`undefined` was defaulted to `{}` already). */
+export function checkPresetOptions(scheme: string, options: unknown): void {
+  if (options === null || typeof options !== 'object') fail('invalid_input', `${scheme} options must be an object, received ${options === null ? 'null' : typeof options}`)
+}
+
 function lowerHeader(scheme: string, name: unknown, what: string): string {
   if (typeof name !== 'string' || !HEADER_NAME.test(name)) fail('invalid_input', `${scheme}: ${what} must be a header name, received ${JSON.stringify(name)}`)
   return name.toLowerCase()
@@ -314,7 +328,7 @@ function checkParts(scheme: string, parts: readonly CustomSchemePart[], kind: 'r
 function resolveFormat(scheme: string, format: TimestampFormatName | TimestampFormat | undefined): TimestampFormat {
   if (format === undefined) return TIMESTAMP_FORMATS.unix
   if (typeof format === 'string') {
-    const f = TIMESTAMP_FORMATS[format]
+    const f = Object.hasOwn(TIMESTAMP_FORMATS, format) ? TIMESTAMP_FORMATS[format] : undefined
     if (!f) fail('invalid_input', `${scheme}: unknown timestamp format ${JSON.stringify(format)}; use ${Object.keys(TIMESTAMP_FORMATS).join(', ')} or { format, parse }`)
     return f
   }
@@ -584,7 +598,7 @@ function keyMaterial(config: Config, key: ResolvedKey, cache: WeakMap<KeyMateria
   if (!m) {
     const derived = config.deriveKey(rawSecret(config, key), key.id)
     if (!(derived instanceof Uint8Array) || derived.byteLength === 0) fail('invalid_key', `${config.name}: the key derived from key ${JSON.stringify(key.id)} is empty`, { keyId: key.id })
-    m = Object.freeze({ bytes: derived, imported: new Map<string, unknown>() })
+    m = secretMaterial({ bytes: derived })
     cache.set(key.material, m)
   }
   return m
@@ -622,6 +636,11 @@ async function sign(config: Config, out: Output, message: NormalizedRequest | No
     if (algorithm === undefined) fail('unsupported_algorithm', `${config.name} has no name for ${hash}; use a key with one of: ${Object.keys(config.algorithmNames).join(', ')}`, { keyId: ctx.key.id })
   }
   own[out.header] = render(out.template, { signature: encode(mac, config.encoding), keyId: config.keyId ?? ctx.key.id, timestamp, nonce, algorithm })
+  for (const [header, value] of Object.entries(own)) {
+    if (BAD_FIELD_VALUE.test(value)) {
+      fail('invalid_input', `${config.name}: the ${displayHeader(header)} header would contain CR, LF or NUL (from the key id, timestamp or nonce), which HTTP forbids`, { component: header, keyId: ctx.key.id })
+    }
+  }
   return { headers: own, base }
 }
 
@@ -640,6 +659,9 @@ async function verify(config: Config, out: Output, message: NormalizedRequest | 
       return { scheme: name, keyId: config.keyId ?? '', algorithm: macHash(config, 'sha256'), covered: [], base: '' }
     }
     fail('missing_signature', `${name}: the ${message.kind} has no ${displayHeader(out.header)} header (in a browser, check that the server lists it in Access-Control-Expose-Headers)`, { component: out.header })
+  }
+  if (field.length > MAX_SIGNATURE_HEADER) {
+    fail('malformed_signature', `${name}: ${displayHeader(out.header)} is ${field.length} characters long, over the ${MAX_SIGNATURE_HEADER} limit`, { component: out.header })
   }
   const m = out.template.regex.exec(field.trim())
   if (!m) fail('malformed_signature', `${name}: ${displayHeader(out.header)} does not have the form ${out.template.text}`, { component: out.header, expected: out.template.text })

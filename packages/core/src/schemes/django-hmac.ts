@@ -3,7 +3,7 @@ import { canonicalPythonJson, isPythonFalsyJson, pythonJsonString } from '../can
 import { fail } from '../errors.ts'
 import { headerValue } from '../message.ts'
 import { decodeUtf8Lossy, formPairs, isFormContentType } from '../canonicalize/form.ts'
-import { customScheme, parseIsoDateTime, type FunctionPartInput } from './custom.ts'
+import { checkPresetOptions, customScheme, parseIsoDateTime, type FunctionPartInput } from './custom.ts'
 import type { Scheme } from './types.ts'
 
 /** Options of {@link djangoHmac}. */
@@ -86,6 +86,7 @@ function decodeSecret(secret: Uint8Array, keyId: string): Uint8Array {
  * - Reference server statuses: every failure → 403 with JSON `{"detail": …}`.
  */
 export function djangoHmac(options: DjangoHmacOptions = {}): Scheme {
+  checkPresetOptions('djangoHmac', options)
   const backdate = options.backdateMs ?? 1000
   if (typeof backdate !== 'number' || !Number.isFinite(backdate) || backdate < 0) fail('invalid_input', `${SCHEME}: backdateMs must be a non-negative number of ms`, { component: 'backdateMs' })
   return customScheme({

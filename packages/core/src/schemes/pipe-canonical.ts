@@ -1,4 +1,4 @@
-import { customScheme } from './custom.ts'
+import { checkPresetOptions, customScheme } from './custom.ts'
 import type { Scheme } from './types.ts'
 
 /** Options of {@link pipeCanonical}. */
@@ -35,6 +35,7 @@ export interface PipeCanonicalOptions {
  * - Reference server statuses: missing signature or bad/stale timestamp → 400, bad signature → 401.
  */
 export function pipeCanonical(options: PipeCanonicalOptions = {}): Scheme {
+  checkPresetOptions('pipeCanonical', options)
   const names = options.headers ?? ['content-type', 'x-request-timestamp']
   return customScheme({
     name: 'pipeCanonical',

@@ -131,7 +131,7 @@ function fieldLines(headers: HeaderMap, name: string, id: string): readonly stri
 }
 
 function structuredType(name: string, types: Readonly<Record<string, string>>, id: string): string {
-  const t = types[name]
+  const t = Object.hasOwn(types, name) ? types[name] : undefined
   if (!t) fail('invalid_input', `${id}: the structured type of ${JSON.stringify(name)} is unknown; add it to rfc9421({ structuredFields })`, { component: id })
   return t
 }

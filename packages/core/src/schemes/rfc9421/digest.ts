@@ -23,7 +23,7 @@ export async function checkContentDigest(field: string, body: BodyReader): Promi
   const dict = parseDictionary(field)
   const claims: [ContentDigestAlgorithm, Uint8Array][] = []
   for (const [alg, member] of dict) {
-    if (!(alg in HASH_OF)) continue
+    if (!Object.hasOwn(HASH_OF, alg)) continue
     if (isInnerList(member) || !(member.value instanceof Uint8Array)) {
       fail('malformed_signature', `Content-Digest ${alg} must be a byte sequence (:base64:)`, { component: 'content-digest' })
     }

@@ -52,6 +52,9 @@ export interface Rfc9421Options {
 const ALG_OF: Record<HashAlgorithm, string> = { sha256: 'hmac-sha256', sha384: 'hmac-sha384', sha512: 'hmac-sha512' }
 const HASH_OF_ALG: Record<string, HashAlgorithm> = { 'hmac-sha256': 'sha256', 'hmac-sha384': 'sha384', 'hmac-sha512': 'sha512' }
 
+/** Request components that cover the whole query. */
+const QUERY_COVERING: ReadonlySet<string> = new Set(['@query', '@target-uri', '@request-target'])
+
 // RFC 8941 §3.2 key syntax, which a label must satisfy.
 const LABEL = /^[a-z*][a-z0-9_\-.*]*$/
 
@@ -270,7 +273,7 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
   const tag = stringParam(params, 'tag', label)
   if (keyId === undefined) fail('malformed_signature', `signature ${label} has no keyid, so no key can be chosen`, { component: 'keyid', label })
   if (created !== undefined && expires !== undefined && expires < created) fail('malformed_signature', `signature ${label}: expires (${expires}) is before created (${created})`, { component: 'expires', label })
-  if (alg !== undefined && !(alg in HASH_OF_ALG)) fail('unsupported_algorithm', `signature ${label}: alg ${JSON.stringify(alg)} is not an HMAC algorithm Signet verifies (hmac-sha256, hmac-sha384, hmac-sha512)`, { component: 'alg', label, received: alg })
+  if (alg !== undefined && !Object.hasOwn(HASH_OF_ALG, alg)) fail('unsupported_algorithm', `signature ${label}: alg ${JSON.stringify(alg)} is not an HMAC algorithm Signet verifies (hmac-sha256, hmac-sha384, hmac-sha512)`, { component: 'alg', label, received: alg })
   checkFreshness(ctx, created, expires)
 
   // Coverage: what the caller requires, or a minimum that makes the signature mean something.
@@ -278,6 +281,10 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
   checkCoverage(components, required, 'rfc9421', displayComponentId, satisfies)
   if (!request && components.some((c) => c.params.get('req') === true)) {
     fail('invalid_input', `signature ${label} covers components of the request (;req); pass the request to verifyResponse({ request })`, { component: 'request', label })
+  }
+  // As for the body below: by default, a query the signature does not cover could have been added or changed.
+  if (message.kind === 'request' && ctx.required === undefined && message.url.search !== '' && !components.some((c) => QUERY_COVERING.has(c.name))) {
+    fail('insufficient_coverage', `signature ${label} does not cover the query ("@query"), so the query is not protected`, { component: '@query', label })
   }
   const coversDigest = components.some((c) => c.name === 'content-digest' && !c.params.has('req'))
   if (!coversDigest && ctx.required === undefined && !ctx.body.absent && (await ctx.body.bytes()).byteLength > 0) {

@@ -1,5 +1,6 @@
 import { utf8 } from '../../canonicalize/encoding.ts'
 import type { CryptoBackend, KeyMaterial } from '../../crypto/backend.ts'
+import { keyMaterial } from '../../keys.ts'
 import { SCOPE_TERMINATOR } from './constants.ts'
 
 /**
@@ -18,7 +19,7 @@ const secretIds = new WeakMap<Uint8Array, number>()
 let nextSecretId = 0
 
 function material(bytes: Uint8Array): KeyMaterial {
-  return Object.freeze({ bytes, imported: new Map<string, unknown>() })
+  return keyMaterial({ bytes })
 }
 
 async function derive(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): Promise<KeyMaterial> {
