@@ -62,6 +62,26 @@ async function* chunksOf(source: BodySource): AsyncGenerator<Uint8Array> {
   }
 }
 
+/** The value of `f()` as a promise; a synchronous throw becomes a rejection. */
+function settle<T>(f: () => T | Promise<T>): Promise<T> {
+  try {
+    return Promise.resolve(f())
+  } catch (err) {
+    return Promise.reject(err)
+  }
+}
+
+// hash("") is a constant: computed once per algorithm, handed out as copies.
+const emptyDigests = new Map<HashAlgorithm, Uint8Array>()
+async function emptyDigest(backend: CryptoBackend, hash: HashAlgorithm): Promise<Uint8Array> {
+  let d = emptyDigests.get(hash)
+  if (d === undefined) {
+    d = await backend.digest(hash, EMPTY)
+    emptyDigests.set(hash, d)
+  }
+  return d.slice()
+}
+
 export function bodyReader(source: BodySource, backend: CryptoBackend, options: BodyReaderOptions = {}): BodyReader {
   const limit = options.maxBufferedBodyBytes ?? DEFAULT_MAX_BUFFERED
   // A limit that is not a number would compare false with every size, and so buffer without bound.
@@ -93,7 +113,7 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
   }
 
   const digestsOf = async (hashes: readonly HashAlgorithm[]): Promise<Uint8Array[]> => {
-    if (source.kind === 'none') return Promise.all(hashes.map((h) => backend.digest(h, EMPTY)))
+    if (source.kind === 'none') return Promise.all(hashes.map((h) => emptyDigest(backend, h)))
     if (source.kind === 'bytes') return Promise.all(hashes.map((h) => backend.digest(h, source.bytes)))
     if (buffered) {
       const bytes = await buffered
@@ -107,6 +127,15 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
   return {
     absent: source.kind === 'none',
     digest(hash) {
+      // Bytes already in memory: one native call, memoized, without the one-pass batching of digests().
+      if (source.kind === 'bytes' || source.kind === 'none') {
+        let d = digests.get(hash)
+        if (d === undefined) {
+          d = settle(() => (source.kind === 'bytes' ? backend.digest(hash, source.bytes) : emptyDigest(backend, hash)))
+          digests.set(hash, d)
+        }
+        return d
+      }
       return this.digests([hash]).then((d) => d[0]!)
     },
     digests(hashes) {

@@ -42,7 +42,9 @@ export function cryptoOption(crypto: unknown, fallback: () => CryptoBackend): Cr
 /** The nonce option: undefined (the default generator) or a function; its results are checked on use. */
 export function nonceOption(nonce: unknown, fallback: () => string): () => string {
   if (nonce !== undefined && typeof nonce !== 'function') fail('invalid_input', `option "nonce" must be a function returning a string, received ${describe(nonce)}`, { component: 'nonce' })
-  const generate = (nonce ?? fallback) as () => unknown
+  // The built-in generator needs no checking; only a caller's does.
+  if (nonce === undefined) return fallback
+  const generate = nonce as () => unknown
   return () => {
     const value = generate()
     if (typeof value !== 'string' || value.length > MAX_NONCE_LENGTH || !NONCE.test(value)) {

@@ -5,6 +5,11 @@ import { fail } from '../errors.ts'
 
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'))
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
+const HEX_VALUE = new Int8Array(128).fill(-1)
+for (let i = 0; i < 16; i++) {
+  HEX_VALUE['0123456789abcdef'.charCodeAt(i)] = i
+  HEX_VALUE['0123456789ABCDEF'.charCodeAt(i)] = i
+}
 const B64_DECODE = new Int16Array(128).fill(-1)
 for (let i = 0; i < 64; i++) B64_DECODE[B64.charCodeAt(i)] = i
 
@@ -24,9 +29,16 @@ export function toHex(bytes: Uint8Array): string {
 
 /** Strict hex decoding (even length, [0-9a-fA-F]); `undefined` when invalid. */
 export function fromHex(text: string): Uint8Array | undefined {
-  if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) return undefined
+  if (text.length % 2 !== 0) return undefined
   const out = new Uint8Array(text.length / 2)
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(i * 2, i * 2 + 2), 16)
+  for (let i = 0; i < out.length; i++) {
+    const hi = text.charCodeAt(2 * i)
+    const lo = text.charCodeAt(2 * i + 1)
+    const h = hi < 128 ? HEX_VALUE[hi]! : -1
+    const l = lo < 128 ? HEX_VALUE[lo]! : -1
+    if (h < 0 || l < 0) return undefined
+    out[i] = (h << 4) | l
+  }
   return out
 }
 

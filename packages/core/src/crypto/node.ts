@@ -1,5 +1,7 @@
 import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
+import { utf8 } from '../canonicalize/encoding.ts'
 import { fail } from '../errors.ts'
+import { registerTextPath } from './text.ts'
 import { HASH_LENGTH, type CryptoBackend, type HashAlgorithm, type KeyMaterial } from './backend.ts'
 import { assertHash, readOnceDigest } from './hash.ts'
 import { subtleSign, subtleVerify } from './subtle.ts'
@@ -70,3 +72,23 @@ export const nodeBackend: CryptoBackend = {
     )
   },
 }
+
+// node:crypto takes strings as they are: UTF-8 encoded natively (lone surrogates become U+FFFD,
+// as with TextEncoder), without a copy into a JS Uint8Array. Registered for nodeBackend itself only.
+registerTextPath(nodeBackend, {
+  hmac(key, hash, text) {
+    const k = keyObject(key, hash)
+    if (k === undefined) return subtleSign(key.cryptoKey!, hash, utf8.encode(text))
+    return plain(createHmac(hash, k).update(text, 'utf8').digest())
+  },
+  hmacVerify(key, hash, text, mac) {
+    const k = keyObject(key, hash)
+    if (mac.byteLength !== HASH_LENGTH[hash]) return false
+    if (k === undefined) return subtleVerify(key.cryptoKey!, hash, utf8.encode(text), mac)
+    return timingSafeEqual(createHmac(hash, k).update(text, 'utf8').digest(), mac)
+  },
+  digest(hash, text) {
+    assertHash(hash)
+    return plain(createHash(hash).update(text, 'utf8').digest())
+  },
+})

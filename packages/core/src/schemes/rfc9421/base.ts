@@ -18,6 +18,8 @@ export function signatureBase(
   params: Parameters,
   request: NormalizedRequest | undefined,
   structuredTypes?: Readonly<Record<string, string>>,
+  /** `serializeInnerList(signatureParams(components, params))` when the caller has it already. */
+  serializedParams?: string,
 ): string {
   const seen = new Set<string>()
   let base = ''
@@ -25,7 +27,7 @@ export function signatureBase(
     const id = serializeComponentId(c)
     if (seen.has(id)) fail('invalid_input', `component ${id} is listed twice (RFC 9421 §2.5)`, { component: id })
     seen.add(id)
-    base += `${id}: ${componentValue(c, message, request, structuredTypes)}\n`
+    base += `${id}: ${componentValue(c, message, request, structuredTypes, id)}\n`
   }
-  return base + `"@signature-params": ${serializeInnerList(signatureParams(components, params))}`
+  return base + `"@signature-params": ${serializedParams ?? serializeInnerList(signatureParams(components, params))}`
 }

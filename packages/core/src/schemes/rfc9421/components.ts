@@ -22,6 +22,11 @@ import type { HeaderMap, NormalizedMessage, NormalizedRequest } from '../../mess
 export interface ComponentId {
   readonly name: string
   readonly params: Parameters
+  /**
+   * The serialized identifier when it was computed ahead (components built once and reused), else
+   * undefined. Always present, so that every ComponentId has one shape (monomorphic property access).
+   */
+  readonly serialized: string | undefined
 }
 
 const DERIVED_REQUEST = new Set(['@method', '@target-uri', '@authority', '@scheme', '@request-target', '@path', '@query', '@query-param'])
@@ -56,6 +61,11 @@ export function parseComponentId(text: string): ComponentId {
   return componentFromItem(item, 'invalid_input')
 }
 
+/** The component with its serialized id computed once: for components built once and used per message. */
+export function withSerializedId(c: ComponentId): ComponentId {
+  return { ...c, serialized: serializeItem({ value: c.name, params: c.params }) }
+}
+
 export function componentFromItem(item: Item, code: 'invalid_input' | 'malformed_signature'): ComponentId {
   if (typeof item.value !== 'string') fail(code, `a component identifier must be a string, received ${serializeItem(item)}`)
   const name = item.value
@@ -67,12 +77,12 @@ export function componentFromItem(item: Item, code: 'invalid_input' | 'malformed
   if (name === '@query-param' && typeof item.params.get('name') !== 'string') {
     fail(code, '"@query-param" needs a name parameter, e.g. "@query-param";name="id"', { component: name })
   }
-  return { name, params: item.params }
+  return { name, params: item.params, serialized: undefined }
 }
 
 /** `"name";param…` as it appears in Signature-Input and the signature base. */
 export function serializeComponentId(c: ComponentId): string {
-  return serializeItem({ value: c.name, params: c.params })
+  return c.serialized ?? serializeItem({ value: c.name, params: c.params })
 }
 
 /** The user-facing form: the bare name when there are no parameters, else the serialized identifier. */
@@ -163,8 +173,7 @@ function fieldValue(c: ComponentId, headers: HeaderMap, id: string, types: Reado
 }
 
 /** The value of one component (RFC 9421 §2.1, §2.2, §2.4). */
-export function componentValue(c: ComponentId, message: NormalizedMessage, request: NormalizedRequest | undefined, types: Readonly<Record<string, string>> = STRUCTURED_FIELD_TYPES): string {
-  const id = serializeComponentId(c)
+export function componentValue(c: ComponentId, message: NormalizedMessage, request: NormalizedRequest | undefined, types: Readonly<Record<string, string>> = STRUCTURED_FIELD_TYPES, id: string = serializeComponentId(c)): string {
   let target: NormalizedMessage = message
   if (c.params.get('req') === true) {
     if (message.kind !== 'response') fail('invalid_input', `${id}: "req" is only meaningful on a response`, { component: id })

@@ -3,6 +3,7 @@ import {
   isInnerList,
   parseDictionary,
   serializeInnerList,
+  serializeBareItem,
   serializeItem,
   type BareItem,
   type Dictionary,
@@ -11,12 +12,13 @@ import {
 } from '../../canonicalize/structured-fields.ts'
 import { checkCoverage, checkFreshness, checkReplay } from '../../checks.ts'
 import { HASH_LENGTH, type HashAlgorithm } from '../../crypto/backend.ts'
+import { hmacText, hmacVerifyText } from '../../crypto/text.ts'
 import { fail, SignetError } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
 import { headerValue, type NormalizedMessage, type NormalizedRequest } from '../../message.ts'
 import type { ResponseVerifyContext, Scheme, SignContext, SignResult, Verified, VerifyContext } from '../types.ts'
 import { signatureBase, signatureParams } from './base.ts'
-import { componentFromItem, displayComponentId, parseComponentId, STRUCTURED_FIELD_TYPES, type ComponentId } from './components.ts'
+import { componentFromItem, displayComponentId, parseComponentId, serializeComponentId, STRUCTURED_FIELD_TYPES, withSerializedId, type ComponentId } from './components.ts'
 import { checkContentDigest, contentDigest, type ContentDigestAlgorithm } from './digest.ts'
 
 /** Options of {@link rfc9421}. */
@@ -88,7 +90,7 @@ function configure(options: Rfc9421Options): Config {
   const list = (v: readonly string[] | undefined, name: string): ComponentId[] | undefined => {
     if (v === undefined) return undefined
     if (!Array.isArray(v)) fail('invalid_input', `rfc9421 ${name} must be an array of component identifiers`)
-    return v.map(parseComponentId)
+    return v.map((text) => withSerializedId(parseComponentId(text)))
   }
   return {
     label,
@@ -104,13 +106,23 @@ function configure(options: Rfc9421Options): Config {
   }
 }
 
-const id = (name: string, params: [string, BareItem][] = []): ComponentId => ({ name, params: new Map(params) })
+const id = (name: string, params: [string, BareItem][] = []): ComponentId => ({ name, params: new Map(params), serialized: undefined })
+
+const EMPTY_PARAMS: Parameters = new Map()
+
+// The default request components, built once with their serialized ids.
+const METHOD = withSerializedId(id('@method'))
+const AUTHORITY = withSerializedId(id('@authority'))
+const PATH = withSerializedId(id('@path'))
+const QUERY = withSerializedId(id('@query'))
+const CONTENT_TYPE = withSerializedId(id('content-type'))
+const CONTENT_DIGEST = withSerializedId(id('content-digest'))
 
 function defaultRequestComponents(message: NormalizedRequest, hasDigest: boolean): ComponentId[] {
-  const out = [id('@method'), id('@authority'), id('@path')]
-  if (message.url.search) out.push(id('@query'))
-  if (message.headers.has('content-type')) out.push(id('content-type'))
-  if (hasDigest) out.push(id('content-digest'))
+  const out = [METHOD, AUTHORITY, PATH]
+  if (message.url.search) out.push(QUERY)
+  if (message.headers.has('content-type')) out.push(CONTENT_TYPE)
+  if (hasDigest) out.push(CONTENT_DIGEST)
   return out
 }
 
@@ -175,15 +187,21 @@ async function sign(config: Config, message: NormalizedMessage, ctx: SignContext
       ? defaultRequestComponents(message, hasDigest)
       : defaultResponseComponents(effective, hasDigest, request, config.label)
   const created = Math.floor(ctx.nowMs / 1000)
-  const params: Parameters = new Map<string, BareItem>([['created', created]])
-  if (config.expiresIn !== undefined) params.set('expires', created + config.expiresIn)
-  params.set('keyid', ctx.key.id)
-  if (config.alg) params.set('alg', ALG_OF[ctx.key.algorithm])
-  if (config.nonce) params.set('nonce', ctx.nonce())
-  if (config.tag !== undefined) params.set('tag', config.tag)
-  const base = signatureBase(effective, components, params, request, config.types)
-  const mac = await ctx.crypto.hmac(ctx.key.material, ctx.key.algorithm, new TextEncoder().encode(base))
-  const input = serializeInnerList(signatureParams(components, params))
+  // The inner list, serialized straight from its parts (RFC 8941 §4.1.1.1), in the order the
+  // parameters have always had: created, expires, keyid, alg, nonce, tag. It is both the last
+  // line of the base and the Signature-Input value.
+  let input = '('
+  for (let i = 0; i < components.length; i++) input += (i === 0 ? '' : ' ') + serializeComponentId(components[i]!)
+  input += `);created=${serializeBareItem(created)}`
+  if (config.expiresIn !== undefined) input += `;expires=${serializeBareItem(created + config.expiresIn)}`
+  input += `;keyid=${serializeBareItem(ctx.key.id)}`
+  if (config.alg) input += `;alg=${serializeBareItem(ALG_OF[ctx.key.algorithm])}`
+  if (config.nonce) input += `;nonce=${serializeBareItem(ctx.nonce())}`
+  if (config.tag !== undefined) input += `;tag=${serializeBareItem(config.tag)}`
+  const base = signatureBase(effective, components, EMPTY_PARAMS, request, config.types, input)
+  const pending = hmacText(ctx.crypto, ctx.key.material, ctx.key.algorithm, base)
+  // node:crypto answers synchronously: no await (one microtask turn) for a value that is already there.
+  const mac = pending instanceof Uint8Array ? pending : await pending
   Object.assign(headers, appendSignature(message, config.label, input, `:${toBase64(mac)}:`))
   return { headers, base }
 }
@@ -247,6 +265,20 @@ function satisfies(covered: ComponentId, required: ComponentId): boolean {
   return true
 }
 
+const DEFAULT_REQUIRED_REQUEST: readonly ComponentId[] = ['@method', '@authority', '@path'].map(parseComponentId)
+const parsedRequired = new WeakMap<readonly string[], readonly ComponentId[]>()
+
+/** The components a signature must cover, parsed: the caller's list (parsed once per array) or the scheme's minimum. */
+function requiredComponents(required: readonly string[] | undefined, message: NormalizedMessage, request: NormalizedRequest | undefined): readonly ComponentId[] {
+  if (required === undefined) return message.kind === 'request' ? DEFAULT_REQUIRED_REQUEST : defaultRequired(message, request).map(parseComponentId)
+  let parsed = parsedRequired.get(required)
+  if (parsed === undefined) {
+    parsed = required.map(parseComponentId)
+    parsedRequired.set(required, parsed)
+  }
+  return parsed
+}
+
 function defaultRequired(message: NormalizedMessage, request: NormalizedRequest | undefined): string[] {
   if (message.kind === 'request') return ['@method', '@authority', '@path']
   const out = ['@status']
@@ -277,7 +309,7 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
   checkFreshness(ctx, created, expires)
 
   // Coverage: what the caller requires, or a minimum that makes the signature mean something.
-  const required = (ctx.required ?? defaultRequired(message, request)).map(parseComponentId)
+  const required = requiredComponents(ctx.required, message, request)
   checkCoverage(components, required, 'rfc9421', displayComponentId, satisfies)
   if (!request && components.some((c) => c.params.get('req') === true)) {
     fail('invalid_input', `signature ${label} covers components of the request (;req); pass the request to verifyResponse({ request })`, { component: 'request', label })
@@ -314,7 +346,7 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
       base,
     })
   }
-  const ok = await ctx.crypto.hmacVerify(key.material, key.algorithm, new TextEncoder().encode(base), mac)
+  const ok = await hmacVerifyText(ctx.crypto, key.material, key.algorithm, base, mac)
   if (!ok) {
     fail('signature_mismatch', `signature ${label} does not match the message: a covered component differs from what was signed (compare details.base with the signer's base)`, {
       component: 'signature',

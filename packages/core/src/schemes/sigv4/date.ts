@@ -3,8 +3,21 @@ import { fail } from '../../errors.ts'
 /** `YYYYMMDD'T'HHMMSS'Z'`, the ISO 8601 basic format SigV4 signs (UTC, whole seconds). */
 const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
 
+// The last second formatted: a busy signer formats the same second many times.
+let lastSecond = NaN
+let lastText = ''
+
 /** The SigV4 timestamp of `ms` (milliseconds since the epoch), e.g. `20150830T123600Z`. */
 export function formatAmzDate(ms: number): string {
+  const second = Math.floor(ms / 1000)
+  if (second === lastSecond) return lastText
+  const text = formatAmzDateUncached(ms)
+  lastSecond = second
+  lastText = text
+  return text
+}
+
+function formatAmzDateUncached(ms: number): string {
   const date = new Date(ms)
   const year = date.getUTCFullYear()
   if (!Number.isFinite(ms) || year < 1970 || year > 9999) fail('invalid_input', `sigv4: the signing time ${String(ms)} ms is outside the years 1970 to 9999`, { component: 'x-amz-date' })

@@ -1,4 +1,5 @@
-import { fromHex, toHex, utf8 } from '../../canonicalize/encoding.ts'
+import { fromHex, toHex } from '../../canonicalize/encoding.ts'
+import { hmacText, hmacVerifyText } from '../../crypto/text.ts'
 import type { CryptoBackend } from '../../crypto/backend.ts'
 import { fail } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
@@ -33,7 +34,7 @@ export function sigv4Secret(key: ResolvedKey): Uint8Array {
 export async function computeSignature(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput): Promise<{ stringToSign: string; signature: string }> {
   const stringToSign = await createStringToSign(crypto, input.amzDate, input.scope, input.canonicalRequest)
   const signingKey = await getSigningKey(crypto, secret, input.amzDate.slice(0, 8), input.region, input.service)
-  return { stringToSign, signature: toHex(await crypto.hmac(signingKey, 'sha256', utf8.encode(stringToSign))) }
+  return { stringToSign, signature: toHex(await hmacText(crypto, signingKey, 'sha256', stringToSign)) }
 }
 
 /** The string to sign, and whether `signatureHex` is its HMAC, compared in constant time by the backend. */
@@ -41,6 +42,6 @@ export async function checkSignature(crypto: CryptoBackend, secret: Uint8Array, 
   const stringToSign = await createStringToSign(crypto, input.amzDate, input.scope, input.canonicalRequest)
   const signingKey = await getSigningKey(crypto, secret, input.amzDate.slice(0, 8), input.region, input.service)
   const mac = fromHex(signatureHex)
-  const valid = mac !== undefined && (await crypto.hmacVerify(signingKey, 'sha256', utf8.encode(stringToSign), mac))
+  const valid = mac !== undefined && (await hmacVerifyText(crypto, signingKey, 'sha256', stringToSign, mac))
   return { stringToSign, valid }
 }

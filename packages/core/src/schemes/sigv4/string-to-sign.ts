@@ -1,4 +1,5 @@
-import { toHex, utf8 } from '../../canonicalize/encoding.ts'
+import { toHex } from '../../canonicalize/encoding.ts'
+import { digestText } from '../../crypto/text.ts'
 import type { CryptoBackend } from '../../crypto/backend.ts'
 import { ALGORITHM, SCOPE_TERMINATOR } from './constants.ts'
 
@@ -9,6 +10,6 @@ export function createScope(shortDate: string, region: string, service: string):
 
 /** `AWS4-HMAC-SHA256\n<amz-date>\n<scope>\n<hex SHA-256 of the canonical request>`. */
 export async function createStringToSign(crypto: CryptoBackend, amzDate: string, scope: string, canonicalRequest: string): Promise<string> {
-  const hash = await crypto.digest('sha256', utf8.encode(canonicalRequest))
+  const hash = await digestText(crypto, 'sha256', canonicalRequest)
   return `${ALGORITHM}\n${amzDate}\n${scope}\n${toHex(hash)}`
 }

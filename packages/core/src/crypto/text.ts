@@ -1,0 +1,38 @@
+import { utf8 } from '../canonicalize/encoding.ts'
+import type { CryptoBackend, HashAlgorithm, KeyMaterial, MaybePromise } from './backend.ts'
+
+/**
+ * MACs and hashes of strings (signature bases, canonical requests). A backend that can take a
+ * string without a TextEncoder copy registers a text path here; it applies to that exact backend
+ * object only, so a caller's wrapper or modified copy of it is always called through its own
+ * hmac/hmacVerify/digest with the UTF-8 bytes.
+ */
+export interface TextPath {
+  hmac(key: KeyMaterial, hash: HashAlgorithm, text: string): MaybePromise<Uint8Array>
+  hmacVerify(key: KeyMaterial, hash: HashAlgorithm, text: string, mac: Uint8Array): MaybePromise<boolean>
+  digest(hash: HashAlgorithm, text: string): MaybePromise<Uint8Array>
+}
+
+const textPaths = new WeakMap<CryptoBackend, TextPath>()
+
+export function registerTextPath(backend: CryptoBackend, path: TextPath): void {
+  textPaths.set(backend, path)
+}
+
+/** HMAC of a string's UTF-8 bytes. */
+export function hmacText(crypto: CryptoBackend, key: KeyMaterial, hash: HashAlgorithm, text: string): MaybePromise<Uint8Array> {
+  const path = textPaths.get(crypto)
+  return path ? path.hmac(key, hash, text) : crypto.hmac(key, hash, utf8.encode(text))
+}
+
+/** Constant-time check of an HMAC over a string's UTF-8 bytes. */
+export function hmacVerifyText(crypto: CryptoBackend, key: KeyMaterial, hash: HashAlgorithm, text: string, mac: Uint8Array): MaybePromise<boolean> {
+  const path = textPaths.get(crypto)
+  return path ? path.hmacVerify(key, hash, text, mac) : crypto.hmacVerify(key, hash, utf8.encode(text), mac)
+}
+
+/** Hash of a string's UTF-8 bytes. */
+export function digestText(crypto: CryptoBackend, hash: HashAlgorithm, text: string): MaybePromise<Uint8Array> {
+  const path = textPaths.get(crypto)
+  return path ? path.digest(hash, text) : crypto.digest(hash, utf8.encode(text))
+}
