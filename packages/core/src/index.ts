@@ -53,5 +53,6 @@ export { clockOffsetFromDate } from './clock.ts'
 export type { ClockOptions } from './clock.ts'
 export type { CryptoBackend, HashAlgorithm, KeyMaterial, IncrementalDigest } from './crypto/backend.ts'
 export { webCryptoBackend } from './crypto/webcrypto.ts'
-export { nobleBackend } from './crypto/noble.ts'
+/** The @noble/hashes backend (pure JavaScript), loaded on first use so that it stays out of bundles that never need it. */
+export { lazyNobleBackend as nobleBackend } from './crypto/lazy-noble.ts'
 export { timingSafeEqual } from './crypto/equal.ts'

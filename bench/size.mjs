@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// `pnpm size`: bundle-size budgets of the browser entries, from the BUILT packages.
+//
+// Each entry is bundled by esbuild (minify, platform browser, conditions browser, format esm,
+// splitting so that lazy imports stay separate chunks) and gzipped (level 9). The "initial" size
+// is the entry chunk plus the chunks it imports statically (what a page loads before the first
+// call); chunks reached only through import() are "lazy". `<pkg>-over-core` is the package's own
+// cost: its bundle minus a bundle of exactly the @signet/core exports it imports.
+//
+// Fails (exit 1) when a size is over its budget in size-budgets.json, or when a browser bundle
+// reaches for Node: an import of a Node built-in (node:*, crypto, buffer, …) or a free reference
+// to the Node globals Buffer or process.
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { builtinModules } from 'node:module'
+import { dirname, join, relative } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import * as esbuild from 'esbuild'
+
+const benchDir = dirname(fileURLToPath(import.meta.url))
+const root = join(benchDir, '..')
+const workDir = join(benchDir, '.cache', 'size')
+const budgets = JSON.parse(readFileSync(join(benchDir, 'size-budgets.json'), 'utf8'))
+
+const NODE_BUILTIN = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)])
+const NODE_GLOBALS = ['Buffer', 'process']
+const MARK = '__signet_node_global_'
+
+/** Marks Node built-in imports external (so the build finishes) and records who imported them. */
+function nodeImportsPlugin(found) {
+  return {
+    name: 'node-imports',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (!NODE_BUILTIN.has(args.path) && !args.path.startsWith('node:')) return undefined
+        found.push({ what: `import "${args.path}"`, input: relative(root, args.importer) })
+        return { path: args.path, external: true }
+      })
+    },
+  }
+}
+
+const SOURCE_ALIAS = {
+  '@signet/core': join(root, 'packages/core/src/index.ts'),
+  '@signet/fetch': join(root, 'packages/fetch/src/index.ts'),
+  '@signet/axios': join(root, 'packages/axios/src/index.ts'),
+}
+
+const gz = (bytes) => gzipSync(bytes, { level: 9 }).byteLength
+
+/** Peer libraries the application already ships: left out of the measured bundles. */
+const PEERS = ['axios']
+/**
+ * Workspace packages bench does not depend on (bench/package.json lists core and fetch): found
+ * through their directory. Dependencies of theirs resolve from their own node_modules as usual.
+ */
+const WORKSPACE_FALLBACK = { '@signet/axios': join(root, 'packages/axios') }
+
+export async function bundle(name, source, { fromSource = false } = {}) {
+  const dir = join(workDir, name)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  const entry = join(dir, 'entry.mjs')
+  writeFileSync(entry, source)
+  const nodeRefs = []
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    conditions: ['browser'],
+    target: 'es2022',
+    splitting: true,
+    outdir: join(dir, 'out'),
+    metafile: true,
+    write: true,
+    logLevel: 'error',
+    // A free reference to a Node global becomes a marker we can find in the output.
+    define: Object.fromEntries(NODE_GLOBALS.map((g) => [g, `${MARK}${g}`])),
+    external: PEERS,
+    plugins: [nodeImportsPlugin(nodeRefs)],
+    absWorkingDir: benchDir,
+    // Diagnosis only: the same entry against the TypeScript sources, for a per-file breakdown
+    // (the dist is one file per build, so its metafile cannot say which module costs what).
+    alias: fromSource ? SOURCE_ALIAS : WORKSPACE_FALLBACK,
+  })
+  const outputs = result.metafile.outputs
+  const files = Object.keys(outputs)
+  const entryOut = files.find((f) => outputs[f].entryPoint)
+  const size = (f) => gz(readFileSync(join(benchDir, f)))
+  const initial = new Set()
+  const visit = (f) => {
+    if (initial.has(f)) return
+    initial.add(f)
+    for (const imp of outputs[f].imports) if (imp.kind === 'import-statement' && !imp.external) visit(imp.path)
+  }
+  visit(entryOut)
+  const lazy = files.filter((f) => f.endsWith('.js') && !initial.has(f))
+  for (const f of files.filter((f) => f.endsWith('.js'))) {
+    const code = readFileSync(join(benchDir, f), 'utf8')
+    for (const g of NODE_GLOBALS) {
+      if (!code.includes(`${MARK}${g}`)) continue
+      // Which inputs: those whose own source names the global outside a property access.
+      const culprits = Object.keys(outputs[f].inputs).filter((input) => {
+        try {
+          return new RegExp(`(?<![.\\w$'"])${g}(?![\\w$'":])`).test(readFileSync(join(benchDir, input), 'utf8'))
+        } catch {
+          return false
+        }
+      })
+      nodeRefs.push({ what: `global ${g}`, input: culprits.map((c) => relative(root, join(benchDir, c))).join(', ') || f })
+    }
+  }
+  const inputs = {}
+  for (const f of initial) for (const [input, v] of Object.entries(outputs[f].inputs)) inputs[input] = (inputs[input] ?? 0) + v.bytesInOutput
+  const allInputs = Object.entries(inputs)
+    .sort((a, b) => b[1] - a[1])
+    .map(([input, bytes]) => ({ input: relative(root, join(benchDir, input)), minifiedBytes: bytes }))
+  const largest = allInputs.slice(0, 12)
+  return {
+    initial: [...initial].reduce((s, f) => s + size(f), 0),
+    initialMinified: [...initial].reduce((s, f) => s + outputs[f].bytes, 0),
+    lazy: lazy.reduce((s, f) => s + size(f), 0),
+    lazyChunks: lazy.map((f) => ({ file: f.split('/').pop(), gzip: size(f) })),
+    largest,
+    allInputs,
+    nodeRefs,
+  }
+}
+
+/** The @signet/core names a built package imports (from its dist/index.js). */
+function coreImportsOf(pkg) {
+  const code = readFileSync(join(root, 'packages', pkg, 'dist/index.js'), 'utf8')
+  const names = new Set()
+  for (const m of code.matchAll(/import\s*\{([^}]*)\}\s*from\s*["']@signet\/core["']/g)) {
+    for (const part of m[1].split(',')) {
+      const name = part.trim().split(/\s+as\s+/)[0]
+      if (name) names.add(name)
+    }
+  }
+  return [...names]
+}
+
+export async function measureSizes({ log = console.log } = {}) {
+  const entries = []
+  const nodeOnly = []
+  const check = (id, label, measured, budget, extra = {}) => {
+    const target = budgets[id]?.target
+    const e = { id, label, measured, budget, target, pass: budget === undefined || measured <= budget, ...extra }
+    entries.push(e)
+    const kb = (b) => (b / 1000).toFixed(2)
+    const budgetText = budget !== undefined ? `budget ${kb(budget)} kB${e.pass ? '' : `, OVER by ${kb(measured - budget)} kB`}` : ''
+    const targetText = target !== undefined ? `target ${kb(target)} kB${measured <= target ? ' met' : `, missed by ${kb(measured - target)} kB`}` : ''
+    const notes = [budgetText, targetText].filter(Boolean).join('; ')
+    log(`${label}: ${kb(measured)} kB${notes ? ` (${notes})` : ''}`)
+    return e
+  }
+  const signSource = `import { signRequest } from '@signet/core'\nexport const sign = (request, key) => signRequest(request, { key })\n`
+  const sign = await bundle('core-sign', signSource)
+  check('core-sign', '@signet/core signRequest + default rfc9421(), initial', sign.initial, budgets['core-sign'].initial, { largest: sign.largest, minified: sign.initialMinified, source: signSource })
+  check('core-sign-lazy', '@signet/core signRequest, lazy chunks (@noble/hashes fallback)', sign.lazy, budgets['core-sign'].lazy, { chunks: sign.lazyChunks })
+  const verifySource = `import { verifyRequest } from '@signet/core'\nexport const verify = (request, keys) => verifyRequest(request, { keys })\n`
+  const verify = await bundle('core-verify', verifySource)
+  check('core-verify', '@signet/core verifyRequest (full verify path), initial', verify.initial, budgets['core-verify'].initial, { largest: verify.largest, minified: verify.initialMinified, source: verifySource })
+  nodeOnly.push(...sign.nodeRefs.map((r) => ({ entry: 'core-sign', ...r })), ...verify.nodeRefs.map((r) => ({ entry: 'core-verify', ...r })))
+
+  for (const [pkg, exportName] of [
+    ['fetch', 'createSignedFetch'],
+    ['axios', 'signAxios'],
+  ]) {
+    const id = `${pkg}-over-core`
+    if (!existsSync(join(root, 'packages', pkg, 'dist/index.js'))) {
+      entries.push({ id, label: `@signet/${pkg} over core`, skipped: `packages/${pkg}/dist not built` })
+      log(`@signet/${pkg}: skipped (no dist)`)
+      continue
+    }
+    const used = coreImportsOf(pkg)
+    const pkgSource = exportName ? `export { ${exportName} } from '@signet/${pkg}'\n` : `export * from '@signet/${pkg}'\n`
+    let pkgBundle, coreBundle
+    try {
+      pkgBundle = await bundle(pkg, pkgSource)
+      coreBundle = await bundle(`${pkg}-core`, used.length ? `export { ${used.join(', ')} } from '@signet/core'\n` : 'export {}\n')
+    } catch (err) {
+      entries.push({ id, label: `@signet/${pkg} over core`, pass: false, error: String(err.message).split('\n')[0] })
+      log(`@signet/${pkg}: bundle failed: ${String(err.message).split('\n')[0]}`)
+      continue
+    }
+    check(id, `@signet/${pkg} over the core it imports (${used.join(', ')})`, pkgBundle.initial - coreBundle.initial, budgets[id]?.delta, {
+      total: pkgBundle.initial,
+      core: coreBundle.initial,
+      largest: pkgBundle.allInputs.filter((l) => l.input.startsWith(`packages/${pkg}/`)).slice(0, 12),
+      source: pkgSource,
+    })
+    nodeOnly.push(...pkgBundle.nodeRefs.map((r) => ({ entry: pkg, ...r })))
+  }
+  // Over budget: say which source modules cost the most.
+  for (const e of entries) {
+    if (e.pass !== false || !e.source) continue
+    try {
+      const diag = await bundle(`${e.id}-src`, e.source, { fromSource: true })
+      // For a package's delta, its own modules are the news.
+      const own = e.id.endsWith('-over-core') ? `packages/${e.id.split('-')[0]}/` : ''
+      e.largestSources = diag.allInputs.filter((l) => l.input.startsWith(own) && l.minifiedBytes > 0).slice(0, 12)
+      e.sourceChunks = { initial: diag.initial, lazy: diag.lazy }
+    } catch (err) {
+      e.largestSources = [{ input: `source bundle failed: ${String(err.message).split('\n')[0]}`, minifiedBytes: 0 }]
+    }
+  }
+  for (const n of nodeOnly) log(`NODE-ONLY in a browser bundle (${n.entry}): ${n.what} from ${n.input}`)
+  return { entries, nodeOnly, pass: entries.every((e) => e.pass !== false) && nodeOnly.length === 0 }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const res = await measureSizes()
+  mkdirSync(join(benchDir, 'results'), { recursive: true })
+  writeFileSync(join(benchDir, 'results/size.json'), JSON.stringify(res, null, 1) + '\n')
+  for (const e of res.entries.filter((e) => e.largest && e.pass === false)) {
+    console.log(`\n${e.id} is over budget; largest inputs of the bundle (minified bytes in the initial chunks):`)
+    for (const l of e.largest) console.log(`  ${String(l.minifiedBytes).padStart(7)} B  ${l.input}`)
+    if (e.largestSources) {
+      console.log(`  the same entry bundled from the TypeScript sources (initial ${(e.sourceChunks?.initial / 1000).toFixed(2)} kB gz, lazy ${(e.sourceChunks?.lazy / 1000).toFixed(2)} kB gz):`)
+      for (const l of e.largestSources) console.log(`  ${String(l.minifiedBytes).padStart(7)} B  ${l.input}`)
+    }
+  }
+  if (!res.pass) {
+    console.error('\nsize check failed')
+    process.exit(1)
+  }
+}
