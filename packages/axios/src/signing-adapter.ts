@@ -52,7 +52,8 @@ export function signingAdapter(ctx: SigningContext, spec: () => unknown): AxiosA
     )
     let body = final.body
     if (signed.body !== undefined) {
-      body = exactArrayBuffer(signed.body)
+      // The bytes of a stream core had to read; final bodies never include a FormData (see request-body.ts).
+      body = signed.body instanceof Uint8Array ? exactArrayBuffer(signed.body) : signed.body
       config.data = body
     }
     // Presigned-URL schemes (sigv4 with signQuery) return query parameters instead of headers.

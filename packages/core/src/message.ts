@@ -1,3 +1,4 @@
+import { encodeMultipart } from './canonicalize/multipart.ts'
 import { fail } from './errors.ts'
 
 /**
@@ -44,8 +45,8 @@ export interface MessageResponse {
 export type BodySource =
   | { readonly kind: 'none' }
   | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
-  | { readonly kind: 'blob'; readonly blob: Blob }
-  | { readonly kind: 'stream'; readonly stream: () => ReadableStream<Uint8Array> }
+  | { readonly kind: 'blob'; readonly blob: Blob; readonly fromFormData?: boolean }
+  | { readonly kind: 'stream'; readonly stream: () => ReadableStream<Uint8Array>; readonly oneShot?: boolean }
 
 /** Lower-cased header names to their values in order of appearance. */
 export type HeaderMap = ReadonlyMap<string, readonly string[]>
@@ -176,9 +177,9 @@ function isReadableStream(v: unknown): v is ReadableStream<Uint8Array> {
 }
 
 /**
- * Normalizes a body value. `FormData` is serialized here through the runtime's own encoder
- * (`new Response(formData)`), which is what fetch sends; the bytes and boundary come back as a
- * stream factory over one buffered copy, see `materializeFormData`.
+ * Normalizes a body value. `FormData` is encoded here once as multipart (a Blob over the caller's
+ * file parts, with a random boundary); what was signed must be what is sent, so `signRequest`
+ * returns that Blob as `body` and its `content-type`.
  */
 function normalizeBody(body: unknown, where: string): BodyNormalization {
   if (body == null) return { body: { kind: 'none' } }
@@ -196,11 +197,14 @@ function normalizeBody(body: unknown, where: string): BodyNormalization {
     return { body: { kind: 'blob', blob: body }, ...(body.type ? { contentType: body.type } : {}) }
   }
   if (typeof FormData !== 'undefined' && body instanceof FormData) {
-    fail('invalid_input', `${where}: FormData must be serialized before signing; pass it through serializeFormData() first`, { component: 'body' })
+    // Serialized once here; the signer hands the Blob and its Content-Type back to be sent.
+    const { blob, contentType } = encodeMultipart(body)
+    return { body: { kind: 'blob', blob, fromFormData: true }, contentType }
   }
   if (isReadableStream(body)) {
     if (body.locked) fail('body_unusable', `${where}: the body stream is locked (already being read)`, { component: 'body' })
-    return { body: { kind: 'stream', stream: () => body } }
+    // The caller's own stream can be read once: the signer buffers it and returns the bytes to send.
+    return { body: { kind: 'stream', stream: () => body, oneShot: true } }
   }
   return fail('invalid_input', `${where}: unsupported body type ${Object.prototype.toString.call(body)}`, { component: 'body' })
 }
@@ -216,8 +220,8 @@ export async function serializeFormData(form: FormData): Promise<{ bytes: Uint8A
   return { bytes: new Uint8Array(await res.arrayBuffer()), contentType }
 }
 
-function withImpliedContentType(headers: Map<string, string[]>, contentType: string | undefined): string | undefined {
-  if (contentType === undefined || headers.has('content-type')) return undefined
+function withImpliedContentType(headers: Map<string, string[]>, contentType: string | undefined, force = false): string | undefined {
+  if (contentType === undefined || (headers.has('content-type') && !force)) return undefined
   headers.set('content-type', [contentType])
   return contentType
 }
@@ -255,7 +259,8 @@ export function normalizeRequest(input: Request | MessageRequest, { withBody = t
   }
   const headers = normalizeHeaders(input.headers, 'request')
   const { body, contentType } = withBody ? normalizeBody(input.body, 'request') : { body: { kind: 'none' } as const, contentType: undefined }
-  const impliedContentType = withImpliedContentType(headers, contentType)
+  // A FormData's Content-Type carries the boundary of its encoding: it replaces any the caller set.
+  const impliedContentType = withImpliedContentType(headers, contentType, body.kind === 'blob' && body.fromFormData === true)
   return { kind: 'request', method: method.toUpperCase(), url, headers, body, ...(impliedContentType ? { impliedContentType } : {}) }
 }
 
@@ -271,6 +276,7 @@ export function normalizeResponse(input: Response | MessageResponse): Normalized
   }
   const headers = normalizeHeaders(input.headers, 'response')
   const { body, contentType } = normalizeBody(input.body, 'response')
-  const impliedContentType = withImpliedContentType(headers, contentType)
+  // A FormData's Content-Type carries the boundary of its encoding: it replaces any the caller set.
+  const impliedContentType = withImpliedContentType(headers, contentType, body.kind === 'blob' && body.fromFormData === true)
   return { kind: 'response', status, headers, body, ...(impliedContentType ? { impliedContentType } : {}) }
 }

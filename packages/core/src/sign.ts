@@ -1,10 +1,10 @@
-import { bodyReader } from './body.ts'
+import { bodyReader, type BodyReader } from './body.ts'
 import { currentTimeMs, randomNonce, type ClockOptions } from './clock.ts'
 import type { CryptoBackend } from './crypto/backend.ts'
 import { defaultBackend } from '#crypto-default'
 import { fail } from './errors.ts'
 import { resolveKey, type SigningKey } from './keys.ts'
-import { normalizeRequest, normalizeResponse, type MessageRequest, type MessageResponse } from './message.ts'
+import { normalizeRequest, normalizeResponse, type MessageRequest, type MessageResponse, type NormalizedMessage } from './message.ts'
 import { cryptoOption, nonceOption, schemeOption } from './options.ts'
 import { defaultScheme } from './schemes/default.ts'
 import type { Scheme, SignContext, SignResult } from './schemes/types.ts'
@@ -50,10 +50,33 @@ export function signRequest(request: Request | MessageRequest, options: SignOpti
     const message = normalizeRequest(request)
     const crypto = cryptoOption(options.crypto, defaultBackend)
     const body = bodyReader(message.body, crypto, options)
-    return scheme.signRequest(message, signContext(options, crypto, body))
+    const ctx = signContext(options, crypto, body)
+    if (!producesBody(message.body)) return scheme.signRequest(message, ctx)
+    return withProducedBody(message, body, scheme.requestBody, () => scheme.signRequest(message, ctx))
   } catch (err) {
     return Promise.reject(err)
   }
+}
+
+/** Bodies the caller cannot send as they are after signing: a one-shot stream, a FormData. */
+function producesBody(source: NormalizedMessage['body']): boolean {
+  return (source.kind === 'stream' && source.oneShot === true) || (source.kind === 'blob' && source.fromFormData === true)
+}
+
+/**
+ * Signs, then hands back the body to send: the multipart Blob of a FormData with its Content-Type,
+ * or the bytes of a one-shot stream (buffered first, up to maxBufferedBodyBytes, so that hashing
+ * it does not lose it).
+ */
+async function withProducedBody(message: NormalizedMessage, body: BodyReader, use: Scheme['requestBody'], sign: () => Promise<SignResult>): Promise<SignResult> {
+  const source = message.body
+  const bytes = source.kind === 'stream' && use !== 'none' ? await body.bytes() : undefined
+  const result = await sign()
+  if (source.kind === 'blob') {
+    result.body = source.blob
+    if (message.impliedContentType) result.headers['content-type'] = message.impliedContentType
+  } else if (bytes) result.body = bytes
+  return result
 }
 
 /** Signs a response, bound to `options.request` when given and the scheme supports it. */
@@ -64,5 +87,7 @@ export async function signResponse(response: Response | MessageResponse, options
   const crypto = cryptoOption(options.crypto, defaultBackend)
   const body = bodyReader(message.body, crypto, options)
   const request = options.request === undefined ? undefined : normalizeRequest(options.request, { withBody: false })
-  return scheme.signResponse(message, { ...signContext(options, crypto, body), request })
+  const ctx = { ...signContext(options, crypto, body), request }
+  if (!producesBody(message.body)) return scheme.signResponse(message, ctx)
+  return withProducedBody(message, body, scheme.responseBody, () => scheme.signResponse!(message, ctx))
 }

@@ -22,7 +22,7 @@ export async function signHop(outgoing: Outgoing, hop: Hop, options: ResolvedOpt
   for (const [name, value] of Object.entries(result.headers)) headers.set(name, value)
   // Presigned forms (sigv4 signQuery) put the signature in the query instead of headers.
   const url = result.query ? withSignedQuery(new URL(hop.url), result.query).href : hop.url
-  const body: OutgoingBody = result.body ? { kind: 'bytes', bytes: result.body } : hop.body
+  const body: OutgoingBody = result.body === undefined ? hop.body : result.body instanceof Uint8Array ? { kind: 'bytes', bytes: result.body } : { kind: 'blob', blob: result.body }
   options.onSigned?.({ method: hop.method, url, base: result.base })
   return { request: buildRequest(outgoing, { ...hop, url, headers, body }), message: { method: hop.method, url, headers } }
 }

@@ -11,8 +11,12 @@ export interface SignResult {
   base: string
   /** Query parameters to add instead of (or besides) headers, for presigned-URL forms. */
   query?: Record<string, string>
-  /** For a body that had to be read once (a plain `ReadableStream`), the bytes that were signed and must be sent. */
-  body?: Uint8Array
+  /**
+   * The body to send instead of the caller's, when signing had to produce it: the bytes of a plain
+   * `ReadableStream` (which can be read only once), or the multipart encoding of a `FormData`
+   * (sent with the `content-type` in `headers`, whose boundary it contains).
+   */
+  body?: Uint8Array | Blob
 }
 
 /** What a successful verification tells. */

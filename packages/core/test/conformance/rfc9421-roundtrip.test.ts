@@ -238,3 +238,41 @@ describe('rfc9421 Content-Digest with several algorithms', () => {
     expect(await codeOf(verifyRequest({ method: 'POST', url: 'https://x.test/a', headers, body: 'a body read twice' }, { keys: [key], now, crypto, scheme }))).toBe('digest_mismatch')
   })
 })
+
+describe('bodies signing has to produce', () => {
+  it('encodes a FormData once and returns the multipart Blob and Content-Type to send', async () => {
+    const crypto = await backendNamed(BACKEND_NAMES[0]!)
+    const form = new FormData()
+    form.append('title', 'line one\nline "two"')
+    form.append('file', new File(['file content ✓'], 'notes.txt', { type: 'text/plain' }))
+    const url = 'https://api.example.com/upload'
+    const signed = await signRequest({ method: 'POST', url, headers: { 'content-type': 'multipart/form-data' }, body: form }, { key, now, crypto })
+    expect(signed.body).toBeInstanceOf(Blob)
+    expect(signed.headers['content-type']).toMatch(/^multipart\/form-data; boundary=----SignetFormBoundary/)
+    const headers = { ...signed.headers }
+    const v = await verifyRequest({ method: 'POST', url, headers, body: signed.body }, { keys: [key], now, crypto })
+    expect(v.covered).toContain('content-type')
+    // What is sent parses back to the same entries with the runtime's own multipart parser.
+    const parsed = await new Response(signed.body as Blob, { headers: { 'content-type': signed.headers['content-type']! } }).formData()
+    expect(parsed.get('title')).toBe('line one\r\nline "two"')
+    const file = parsed.get('file') as File
+    expect(file.name).toBe('notes.txt')
+    expect(await file.text()).toBe('file content ✓')
+  })
+
+  it('buffers a one-shot stream before hashing it and returns its bytes to send', async () => {
+    const crypto = await backendNamed(BACKEND_NAMES[0]!)
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(new TextEncoder().encode('streamed '))
+        c.enqueue(new TextEncoder().encode('body'))
+        c.close()
+      },
+    })
+    const url = 'https://api.example.com/s'
+    const signed = await signRequest({ method: 'PUT', url, body: stream }, { key, now, crypto })
+    expect(new TextDecoder().decode(signed.body as Uint8Array)).toBe('streamed body')
+    const v = await verifyRequest({ method: 'PUT', url, headers: signed.headers, body: signed.body }, { keys: [key], now, crypto })
+    expect(v.covered).toContain('content-digest')
+  })
+})
