@@ -19,7 +19,7 @@ export const MEMORY_BUDGET_MIB = 64
 
 export const SCENARIOS = {
   'sign-blob': 'signRequest rfc9421(), body = file-backed Blob (fs.openAsBlob)',
-  'sign-stream': 'signRequest rfc9421(), body = ReadableStream of the file',
+  'sign-stream': 'signRequest rfc9421(), body = ReadableStream of the file: buffered (so its bytes can still be sent) up to maxBufferedBodyBytes, then refused with body_too_large; large bodies go as Blobs',
   'sign-blob-sigv4': 'signRequest sigv4(), body = file-backed Blob',
   'verify-stream': 'verifyResponse rfc9421(), { status, headers, body: ReadableStream } (core reads the stream)',
   'fetch-stream': "@signet/fetch verifyResponse: { mode: 'stream' }, caller reads the whole body",
@@ -49,7 +49,16 @@ async function child(scenario, file, presigned) {
 
   let run
   if (scenario === 'sign-blob') run = () => signRequest({ method: 'POST', url, headers, body: blob }, { key })
-  else if (scenario === 'sign-stream') run = () => signRequest({ method: 'POST', url, headers, body: fileStream() }, { key })
+  else if (scenario === 'sign-stream')
+    run = async () => {
+      try {
+        await signRequest({ method: 'POST', url, headers, body: fileStream() }, { key })
+      } catch (err) {
+        if (err?.code === 'body_too_large') return { refused: err.code }
+        throw err
+      }
+      throw new Error('a 256 MiB stream was signed: expected body_too_large past maxBufferedBodyBytes')
+    }
   else if (scenario === 'sign-blob-sigv4') {
     if (!sigv4) return { skipped: 'sigv4 is not available' }
     const scheme = sigv4({ region: 'us-east-1', service: 'execute-api' })
