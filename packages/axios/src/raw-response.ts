@@ -47,7 +47,7 @@ function headerRecord(headers: unknown): Record<string, string> {
 /**
  * Verifies a response over its raw bytes, before transformResponse parses them, then replaces
  * `response.data` with what the caller's `responseType` would have produced. Rejects with a
- * {@link SignetError} (code from core, plus `details.status` and `details.headers`) when the
+ * `SignetError` (from @signet/core) (code from core, plus `details.status` and `details.headers`) when the
  * signature is missing, does not match, or the body does not match its digest.
  */
 export async function verifyRawResponse(response: AxiosResponse, ctx: RawResponseContext): Promise<void> {

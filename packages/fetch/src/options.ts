@@ -21,7 +21,7 @@ export interface ResponseVerificationOptions {
    *   then readable as usual. The body is held in memory (a clone of it).
    * - `'stream'`: the promise resolves as soon as the signature over status and headers matches;
    *   the body is hashed while you read it and, if it does not match its Content-Digest, the body
-   *   stream errors with a `digest_mismatch` {@link SignetError} instead of completing. Constant
+   *   stream errors with a `digest_mismatch` `SignetError` (from @signet/core) instead of completing. Constant
    *   memory: use it for large downloads. Treat the data as unverified until the stream has ended.
    * @default 'buffer'
    */
@@ -63,7 +63,7 @@ export interface SignedFetchOptions {
   fetch?: typeof fetch
   /**
    * Verify response signatures before handing responses over (fail closed): unsigned, tampered,
-   * stale or replayed responses reject with a {@link SignetError} whose `details` carry the
+   * stale or replayed responses reject with a `SignetError` (from @signet/core) whose `details` carry the
    * response's `status` and `headers`. `true` means `{}` (keys default to `[options.key]`).
    * @default false
    */

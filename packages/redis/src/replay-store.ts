@@ -42,7 +42,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * A {@link ReplayStore} in Redis, shared by every verifier that uses the same Redis: a nonce
+ * A `ReplayStore` (from @signet/core) in Redis, shared by every verifier that uses the same Redis: a nonce
  * accepted by one machine is a replay on all the others.
  *
  * Each nonce costs one atomic `SET <prefix><sha256(keyId, nonce)> 1 NX PX <ttl>`: no
