@@ -110,7 +110,9 @@ function speedupTable(run) {
 }
 
 function abSection(ab) {
-  const out = ['## Proposed core changes, measured (bench/experiments, `node bench/ab.mjs`)', '']
+  const out = ['## Core changes, measured (bench/experiments, `node bench/ab.mjs`)', '']
+  out.push('The series below (01–10) has been applied to `packages/core/src`; the tables above include it. Its patches are in the git history.')
+  out.push('')
   out.push('Each patch of `bench/experiments/` is applied in order to a copy of `packages/core/src`, bundled, and measured against the unpatched sources in the same paired rounds (server runtimes: CPU clock; Chromium: wall clock; per-round minimum). Cells are the speed-up of a step over the step before it (> 1 is faster); the last row is the whole series over the baseline. On this shared machine a single step can read ±10% (a step that does not touch a path sometimes shows 0.9 or 1.3 on it): the whole-series row, and steps that agree across runtimes, are the robust results.')
   out.push('')
   for (const [runtime, r] of Object.entries(ab.runtimes)) {
