@@ -1,3 +1,4 @@
+import { concatBytes } from './canonicalize/encoding.ts'
 import type { CryptoBackend, HashAlgorithm } from './crypto/backend.ts'
 import { fail } from './errors.ts'
 import type { BodySource } from './message.ts'
@@ -102,14 +103,7 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
       if (total > limit) tooLarge(total, limit)
       parts.push(chunk)
     }
-    if (parts.length === 1) return parts[0]!
-    const out = new Uint8Array(total)
-    let at = 0
-    for (const p of parts) {
-      out.set(p, at)
-      at += p.byteLength
-    }
-    return out
+    return concatBytes(parts)
   }
 
   const digestsOf = async (hashes: readonly HashAlgorithm[]): Promise<Uint8Array[]> => {

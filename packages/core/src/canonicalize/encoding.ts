@@ -20,6 +20,20 @@ export function decodeUtf8(bytes: Uint8Array): string {
   return utf8Decoder.decode(bytes)
 }
 
+/** The chunks joined into one array (the chunk itself when there is only one). */
+export function concatBytes(chunks: readonly Uint8Array[]): Uint8Array {
+  if (chunks.length === 1) return chunks[0]!
+  let size = 0
+  for (const c of chunks) size += c.byteLength
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const c of chunks) {
+    out.set(c, at)
+    at += c.byteLength
+  }
+  return out
+}
+
 /** Lower-case hex. */
 export function toHex(bytes: Uint8Array): string {
   let out = ''

@@ -1,5 +1,5 @@
 import type { BodyReader } from '../body.ts'
-import { decode, encode, utf8, type Encoding } from '../canonicalize/encoding.ts'
+import { concatBytes, decode, encode, utf8, type Encoding } from '../canonicalize/encoding.ts'
 import { decodeUtf8Lossy, formPairs, isFormContentType, percentDecode } from '../canonicalize/form.ts'
 import { splitQuery } from '../canonicalize/query.ts'
 import { checkCoverage, checkFreshness, checkReplay } from '../checks.ts'
@@ -518,15 +518,7 @@ async function stringToSign(out: Output, ev: Evaluation, secret: () => Uint8Arra
       base += decodeUtf8Lossy(v)
     }
   }
-  let size = 0
-  for (const c of chunks) size += c.byteLength
-  const data = new Uint8Array(size)
-  let at = 0
-  for (const c of chunks) {
-    data.set(c, at)
-    at += c.byteLength
-  }
-  return { data, base }
+  return { data: concatBytes(chunks), base }
 }
 
 /** Names listed in `Verified.covered`: RFC 9421-like derived names and lower-case header names. */

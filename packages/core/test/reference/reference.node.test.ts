@@ -12,6 +12,7 @@ import type { Scheme } from '../../src/schemes/types.ts'
 import { signRequest, signResponse, type SignOptions } from '../../src/sign.ts'
 import { verifyRequest, verifyResponse } from '../../src/verify.ts'
 import { startServer, type RunningServer } from '../support/server.ts'
+import { startPython, type PythonServer } from './reference-servers.ts'
 
 /**
  * Signet against independent Python (stdlib only) implementations of each wire format, written
@@ -21,49 +22,6 @@ import { startServer, type RunningServer } from '../support/server.ts'
  */
 
 const HERE = decodeURIComponent(new URL('.', import.meta.url).pathname)
-
-interface PythonServer {
-  url: string
-  stop(): Promise<void>
-}
-
-async function startPython(script: string, config: object, env: Record<string, string> = {}): Promise<PythonServer> {
-  const { spawn } = await import('node:child_process')
-  const { env: processEnv } = await import('node:process')
-  const child = spawn('python3', ['-B', HERE + script, JSON.stringify(config)], { cwd: HERE, env: { ...processEnv, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  let stderr = ''
-  child.stderr!.on('data', (d: Uint8Array) => {
-    stderr += new TextDecoder().decode(d)
-  })
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = ''
-    const timer = setTimeout(() => reject(new Error(`${script} did not start within 10 s: ${stderr}`)), 10_000)
-    child.stdout!.on('data', (d: Uint8Array) => {
-      out += new TextDecoder().decode(d)
-      const line = out.split('\n')[0]
-      if (out.includes('\n')) {
-        clearTimeout(timer)
-        resolve((JSON.parse(line!) as { port: number }).port)
-      }
-    })
-    child.once('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`${script} exited with ${code}: ${stderr}`))
-    })
-    child.once('error', (err) => {
-      clearTimeout(timer)
-      reject(new Error(`cannot run python3 for ${script}: ${err.message}`))
-    })
-  })
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM')
-      await exited
-    },
-  }
-}
 
 async function runPython(script: string, args: string[], stdin?: string): Promise<string> {
   const { spawn } = await import('node:child_process')
