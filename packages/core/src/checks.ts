@@ -63,7 +63,7 @@ export function checkCoverage<T>(
  * protected and is refused (`insufficient_coverage`), and so is a nonce longer than
  * {@link MAX_NONCE_LENGTH} (`malformed_signature`). Store failures fail closed.
  */
-export async function checkReplay(ctx: Pick<VerifyContext, 'replayStore' | 'nowMs' | 'maxAgeSeconds' | 'clockSkewSeconds'>, keyId: string, nonce: string | undefined, createdSeconds: number | undefined): Promise<void> {
+export function checkReplay(ctx: Pick<VerifyContext, 'replayStore' | 'nowMs' | 'maxAgeSeconds' | 'clockSkewSeconds'>, keyId: string, nonce: string | undefined, createdSeconds: number | undefined): void | Promise<void> {
   const store = ctx.replayStore
   if (!store) return
   if (nonce === undefined || nonce === '') {
@@ -74,12 +74,25 @@ export async function checkReplay(ctx: Pick<VerifyContext, 'replayStore' | 'nowM
     fail('malformed_signature', `the nonce is ${nonce.length} characters long, over the ${MAX_NONCE_LENGTH} limit of a replay store`, { component: 'nonce', keyId })
   }
   const windowEnd = ((createdSeconds ?? ctx.nowMs / 1000) + ctx.maxAgeSeconds + 2 * ctx.clockSkewSeconds) * 1000
-  let fresh: boolean
+  let answer: boolean | Promise<boolean>
   try {
-    fresh = await store.checkAndStore(`${keyId}\u0000${nonce}`, Math.max(windowEnd, ctx.nowMs + 1000), ctx.nowMs)
+    answer = store.checkAndStore(`${keyId}\u0000${nonce}`, Math.max(windowEnd, ctx.nowMs + 1000), ctx.nowMs)
   } catch (err) {
-    if (err instanceof SignetError) throw err
-    return fail('replay_store_unavailable', 'the replay store failed, so the request is refused (fail closed)', { component: 'nonce', keyId }, err)
+    return storeFailed(err, keyId)
   }
+  // A synchronous store (memoryReplayStore) is answered without a microtask turn; an async one (Redis) is awaited.
+  if (typeof answer === 'boolean') return replayAnswer(answer, nonce, keyId)
+  return Promise.resolve(answer).then(
+    (fresh) => replayAnswer(fresh, nonce, keyId),
+    (err: unknown) => storeFailed(err, keyId),
+  )
+}
+
+function replayAnswer(fresh: unknown, nonce: string, keyId: string): void {
   if (!fresh) fail('replayed', `nonce ${JSON.stringify(nonce.slice(0, 64))} was already used with key ${JSON.stringify(keyId)}`, { component: 'nonce', keyId })
+}
+
+function storeFailed(err: unknown, keyId: string): never {
+  if (err instanceof SignetError) throw err
+  return fail('replay_store_unavailable', 'the replay store failed, so the request is refused (fail closed)', { component: 'nonce', keyId }, err)
 }

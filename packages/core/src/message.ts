@@ -81,7 +81,7 @@ const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/
 // RFC 9110 §5.5: field values must not contain CR, LF or NUL.
 const BAD_FIELD_VALUE = /[\r\n\0]/
 // Field values are bytes: a character above U+00FF cannot be sent (fetch's Headers and node:http refuse it).
-const NOT_A_BYTE = /[^\u0000-\u00ff]/
+const BAD_VALUE = /[\r\n\0\u0100-\uffff]/
 
 /** Combined value of a header per RFC 9110 §5.3 (values joined with ", "), or undefined. */
 export function headerValue(headers: HeaderMap, name: string): string | undefined {
@@ -89,27 +89,38 @@ export function headerValue(headers: HeaderMap, name: string): string | undefine
   return values === undefined ? undefined : values.join(', ')
 }
 
+// Header names seen before, valid, to their lower-case form: the same few names come with every
+// request, so each is checked and lower-cased once. Bounded: cleared when full.
+const lowerNames = new Map<string, string>()
+const MAX_LOWER_NAMES = 512
+
+function lowerName(name: unknown, where: string): string {
+  const known = typeof name === 'string' ? lowerNames.get(name) : undefined
+  if (known !== undefined) return known
+  if (typeof name !== 'string' || !TOKEN.test(name)) {
+    fail('invalid_input', `${where}: header name ${JSON.stringify(String(name))} is not a valid HTTP token`, { component: String(name) })
+  }
+  if (lowerNames.size >= MAX_LOWER_NAMES) lowerNames.clear()
+  const lower = name.toLowerCase()
+  lowerNames.set(name, lower)
+  return lower
+}
+
 export function normalizeHeaders(input: HeadersInput | undefined, where: string): Map<string, string[]> {
   const out = new Map<string, string[]>()
   if (input == null) return out
   const add = (name: string, value: string): void => {
-    if (typeof name !== 'string' || !TOKEN.test(name)) {
-      fail('invalid_input', `${where}: header name ${JSON.stringify(String(name))} is not a valid HTTP token`, { component: String(name) })
-    }
+    const key = lowerName(name, where)
     if (typeof value !== 'string') {
-      fail('invalid_input', `${where}: header ${name} must be a string, received ${typeof value}`, { component: name.toLowerCase() })
+      fail('invalid_input', `${where}: header ${name} must be a string, received ${typeof value}`, { component: key })
     }
-    if (BAD_FIELD_VALUE.test(value)) {
-      fail('invalid_input', `${where}: header ${name} contains CR, LF or NUL, which HTTP forbids (RFC 9110 §5.5)`, {
-        component: name.toLowerCase(),
-      })
+    // One scan for both rules; which one failed is worked out only then.
+    if (BAD_VALUE.test(value)) {
+      if (BAD_FIELD_VALUE.test(value)) {
+        fail('invalid_input', `${where}: header ${name} contains CR, LF or NUL, which HTTP forbids (RFC 9110 §5.5)`, { component: key })
+      }
+      fail('invalid_input', `${where}: header ${name} contains a character above U+00FF; HTTP field values are bytes (percent-encode or base64 the text first)`, { component: key })
     }
-    if (NOT_A_BYTE.test(value)) {
-      fail('invalid_input', `${where}: header ${name} contains a character above U+00FF; HTTP field values are bytes (percent-encode or base64 the text first)`, {
-        component: name.toLowerCase(),
-      })
-    }
-    const key = name.toLowerCase()
     const list = out.get(key)
     if (list) list.push(value)
     else out.set(key, [value])
@@ -131,7 +142,12 @@ export function normalizeHeaders(input: HeadersInput | undefined, where: string)
     return out
   }
   if (typeof input !== 'object') fail('invalid_input', `${where}: headers must be a Headers, a record or pairs, received ${typeof input}`)
-  for (const [name, value] of Object.entries(input)) {
+  // Object.keys and an index loop: the same own enumerable names as Object.entries, without its pair arrays.
+  const record = input as Record<string, string | readonly string[] | undefined>
+  const names = Object.keys(record)
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i]!
+    const value = record[name]
     if (value === undefined) continue
     if (Array.isArray(value)) for (const v of value) add(name, v)
     else add(name, value as string)

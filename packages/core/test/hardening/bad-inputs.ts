@@ -234,6 +234,7 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { group: 'Options', name: 'maxBufferedBodyBytes as a string', call: 'signRequest', code: 'invalid_input', run: () => sign({ maxBufferedBodyBytes: '1mb' as unknown as number }) },
   { group: 'Options', name: 'rfc9421 label with upper case', call: 'rfc9421()', code: 'invalid_input', run: () => rfc9421({ label: 'Sig1' }) },
   { group: 'Options', name: 'rfc9421 components with an unknown derived component', call: 'rfc9421()', code: 'invalid_input', run: () => rfc9421({ components: ['@method', '@nope'] }) },
+  { group: 'Options', name: 'rfc9421 components listing one component twice', call: 'rfc9421()', code: 'invalid_input', run: () => rfc9421({ components: ['@method', '@path', '"@method"'] }) },
   { group: 'Options', name: 'rfc9421 contentDigest "md5"', call: 'rfc9421()', code: 'unsupported_algorithm', run: () => rfc9421({ contentDigest: 'md5' as 'sha-256' }) },
   { group: 'Options', name: 'rfc9421 expiresInSeconds 0', call: 'rfc9421()', code: 'invalid_input', run: () => rfc9421({ expiresInSeconds: 0 }) },
   { group: 'Options', name: 'sigv4 without a region', call: 'sigv4()', code: 'invalid_input', run: () => sigv4({ service: 'execute-api' } as Parameters<typeof sigv4>[0]) },

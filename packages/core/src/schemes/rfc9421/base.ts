@@ -1,12 +1,7 @@
-import { serializeInnerList, type InnerList, type Parameters } from '../../canonicalize/structured-fields.ts'
+import { serializeParams, type Parameters } from '../../canonicalize/structured-fields.ts'
 import { fail } from '../../errors.ts'
 import type { NormalizedMessage, NormalizedRequest } from '../../message.ts'
 import { componentValue, serializeComponentId, type ComponentId } from './components.ts'
-
-/** The inner list of `Signature-Input` / `@signature-params`: the components and the signature parameters. */
-export function signatureParams(components: readonly ComponentId[], params: Parameters): InnerList {
-  return { items: components.map((c) => ({ value: c.name, params: c.params })), params }
-}
 
 /**
  * The signature base (RFC 9421 §2.5): one `"<id>": <value>` line per component, then the
@@ -18,16 +13,32 @@ export function signatureBase(
   params: Parameters,
   request: NormalizedRequest | undefined,
   structuredTypes?: Readonly<Record<string, string>>,
-  /** `serializeInnerList(signatureParams(components, params))` when the caller has it already. */
+  /** The serialized inner list (components and `params`) when the caller has it already. */
   serializedParams?: string,
 ): string {
-  const seen = new Set<string>()
+  const ids = components.map(serializeComponentId)
+  for (let i = 1; i < ids.length; i++) {
+    if (ids.lastIndexOf(ids[i]!, i - 1) !== -1) fail('invalid_input', `component ${ids[i]} is listed twice (RFC 9421 §2.5)`, { component: ids[i]! })
+  }
+  // The inner list serialized from the ids already at hand (RFC 8941 §4.1.1.1): same bytes as serializeInnerList.
+  return buildBase(message, components, request, structuredTypes, serializedParams ?? `(${ids.join(' ')})${serializeParams(params)}`, ids)
+}
+
+/** {@link signatureBase} for components already known to be distinct (the signer's, checked when configured). */
+export function buildBase(
+  message: NormalizedMessage,
+  components: readonly ComponentId[],
+  request: NormalizedRequest | undefined,
+  structuredTypes: Readonly<Record<string, string>> | undefined,
+  serializedParams: string,
+  /** The components' serialized ids, when the caller has them. */
+  ids?: readonly string[],
+): string {
   let base = ''
-  for (const c of components) {
-    const id = serializeComponentId(c)
-    if (seen.has(id)) fail('invalid_input', `component ${id} is listed twice (RFC 9421 §2.5)`, { component: id })
-    seen.add(id)
+  for (let i = 0; i < components.length; i++) {
+    const c = components[i]!
+    const id = ids ? ids[i]! : serializeComponentId(c)
     base += `${id}: ${componentValue(c, message, request, structuredTypes, id)}\n`
   }
-  return base + `"@signature-params": ${serializedParams ?? serializeInnerList(signatureParams(components, params))}`
+  return base + `"@signature-params": ${serializedParams}`
 }

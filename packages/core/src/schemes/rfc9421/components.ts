@@ -133,11 +133,19 @@ function derivedValue(c: ComponentId, message: NormalizedMessage, id: string): s
   return fail('invalid_input', `unknown derived component ${id}`, { component: id })
 }
 
+function isSpaceOrTab(c: number): boolean {
+  return c === 0x20 || c === 0x09
+}
+
+function hasOuterWhitespace(v: string): boolean {
+  return v.length > 0 && (isSpaceOrTab(v.charCodeAt(0)) || isSpaceOrTab(v.charCodeAt(v.length - 1)))
+}
+
 /** Field values with leading and trailing whitespace removed (RFC 9421 §2.1, RFC 9110 §5.5). */
 function fieldLines(headers: HeaderMap, name: string, id: string): readonly string[] {
   const lines = headers.get(name)
   if (lines === undefined) fail('invalid_input', `the covered header ${JSON.stringify(name)} is not in the message`, { component: id })
-  return lines.map((v) => v.replace(/^[ \t]+|[ \t]+$/g, ''))
+  return lines.length === 1 && !hasOuterWhitespace(lines[0]!) ? lines : lines.map((v) => v.replace(/^[ \t]+|[ \t]+$/g, ''))
 }
 
 function structuredType(name: string, types: Readonly<Record<string, string>>, id: string): string {

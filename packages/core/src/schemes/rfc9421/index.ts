@@ -2,7 +2,6 @@ import { toBase64 } from '../../canonicalize/encoding.ts'
 import {
   isInnerList,
   parseDictionary,
-  serializeInnerList,
   serializeBareItem,
   serializeItem,
   type BareItem,
@@ -11,13 +10,14 @@ import {
   type Parameters,
 } from '../../canonicalize/structured-fields.ts'
 import { checkCoverage, checkFreshness, checkReplay } from '../../checks.ts'
+import { randomNonce } from '../../clock.ts'
 import { HASH_LENGTH, type HashAlgorithm } from '../../crypto/backend.ts'
 import { hmacText, hmacVerifyText } from '../../crypto/text.ts'
 import { fail, SignetError } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
 import { headerValue, type NormalizedMessage, type NormalizedRequest } from '../../message.ts'
 import type { ResponseVerifyContext, Scheme, SignContext, SignResult, Verified, VerifyContext } from '../types.ts'
-import { signatureBase, signatureParams } from './base.ts'
+import { buildBase, signatureBase } from './base.ts'
 import { componentFromItem, displayComponentId, parseComponentId, serializeComponentId, STRUCTURED_FIELD_TYPES, withSerializedId, type ComponentId } from './components.ts'
 import { checkContentDigest, contentDigest, type ContentDigestAlgorithm } from './digest.ts'
 
@@ -54,6 +54,9 @@ export interface Rfc9421Options {
 const ALG_OF: Record<HashAlgorithm, string> = { sha256: 'hmac-sha256', sha384: 'hmac-sha384', sha512: 'hmac-sha512' }
 const HASH_OF_ALG: Record<string, HashAlgorithm> = { 'hmac-sha256': 'sha256', 'hmac-sha384': 'sha384', 'hmac-sha512': 'sha512' }
 
+/** The signature parameters RFC 9421 §2.3 defines. */
+const SIGNATURE_PARAMS: ReadonlySet<string> = new Set(['created', 'expires', 'nonce', 'alg', 'keyid', 'tag'])
+
 /** Request components that cover the whole query. */
 const QUERY_COVERING: ReadonlySet<string> = new Set(['@query', '@target-uri', '@request-target'])
 
@@ -75,7 +78,11 @@ interface Config {
   nonce: boolean
   alg: boolean
   tag: string | undefined
+  /** `;tag="…"`, serialized once. */
+  tagParam: string | undefined
   types: Readonly<Record<string, string>>
+  /** {@link keyParams}, per key. */
+  keyParams: WeakMap<ResolvedKey, string>
 }
 
 function configure(options: Rfc9421Options): Config {
@@ -90,7 +97,14 @@ function configure(options: Rfc9421Options): Config {
   const list = (v: readonly string[] | undefined, name: string): ComponentId[] | undefined => {
     if (v === undefined) return undefined
     if (!Array.isArray(v)) fail('invalid_input', `rfc9421 ${name} must be an array of component identifiers`)
-    return v.map((text) => withSerializedId(parseComponentId(text)))
+    const ids = v.map((text) => withSerializedId(parseComponentId(text)))
+    // Checked here, once, so that signing can build the base without a per-request duplicate check (RFC 9421 §2.5).
+    const seen = new Set<string>()
+    for (const c of ids) {
+      if (seen.has(c.serialized!)) fail('invalid_input', `rfc9421 ${name}: component ${c.serialized} is listed twice (RFC 9421 §2.5)`, { component: c.serialized! })
+      seen.add(c.serialized!)
+    }
+    return ids
   }
   return {
     label,
@@ -102,7 +116,9 @@ function configure(options: Rfc9421Options): Config {
     nonce: options.nonce ?? true,
     alg: options.alg ?? true,
     tag: options.tag,
+    tagParam: options.tag === undefined ? undefined : `;tag=${serializeBareItem(options.tag)}`,
     types: { ...STRUCTURED_FIELD_TYPES, ...options.structuredFields },
+    keyParams: new WeakMap(),
   }
 }
 
@@ -168,6 +184,20 @@ function appendSignature(message: NormalizedMessage, label: string, input: strin
   }
 }
 
+/**
+ * The signature parameters after the component list that depend on the configuration and the key
+ * only (`;expires` aside): `;keyid="…";alg="…"`, serialized once per key and configuration.
+ */
+function keyParams(config: Config, key: ResolvedKey): string {
+  let cached = config.keyParams.get(key)
+  if (cached === undefined) {
+    cached = `;keyid=${serializeBareItem(key.id)}`
+    if (config.alg) cached += `;alg=${serializeBareItem(ALG_OF[key.algorithm])}`
+    config.keyParams.set(key, cached)
+  }
+  return cached
+}
+
 async function sign(config: Config, message: NormalizedMessage, ctx: SignContext, request: NormalizedRequest | undefined): Promise<SignResult> {
   const headers: Record<string, string> = {}
   let effective = message
@@ -194,11 +224,15 @@ async function sign(config: Config, message: NormalizedMessage, ctx: SignContext
   for (let i = 0; i < components.length; i++) input += (i === 0 ? '' : ' ') + serializeComponentId(components[i]!)
   input += `);created=${serializeBareItem(created)}`
   if (config.expiresIn !== undefined) input += `;expires=${serializeBareItem(created + config.expiresIn)}`
-  input += `;keyid=${serializeBareItem(ctx.key.id)}`
-  if (config.alg) input += `;alg=${serializeBareItem(ALG_OF[ctx.key.algorithm])}`
-  if (config.nonce) input += `;nonce=${serializeBareItem(ctx.nonce())}`
-  if (config.tag !== undefined) input += `;tag=${serializeBareItem(config.tag)}`
-  const base = signatureBase(effective, components, EMPTY_PARAMS, request, config.types, input)
+  input += keyParams(config, ctx.key)
+  if (config.nonce) {
+    const nonce = ctx.nonce()
+    // The built-in nonce is base64url, which needs no escaping (RFC 8941 §4.1.6).
+    input += ctx.nonce === randomNonce ? `;nonce="${nonce}"` : `;nonce=${serializeBareItem(nonce)}`
+  }
+  if (config.tag !== undefined) input += config.tagParam!
+  // Components were checked for duplicates when the scheme was configured, or are the defaults.
+  const base = buildBase(effective, components, request, config.types, input)
   const pending = hmacText(ctx.crypto, ctx.key.material, ctx.key.algorithm, base)
   // node:crypto answers synchronously: no await (one microtask turn) for a value that is already there.
   const mac = pending instanceof Uint8Array ? pending : await pending
@@ -295,7 +329,7 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
   const covered = components.map(displayComponentId)
   const { params } = list
   for (const name of params.keys()) {
-    if (!['created', 'expires', 'nonce', 'alg', 'keyid', 'tag'].includes(name)) fail('malformed_signature', `signature ${label}: unknown parameter ${JSON.stringify(name)}`, { component: name, label })
+    if (!SIGNATURE_PARAMS.has(name)) fail('malformed_signature', `signature ${label}: unknown parameter ${JSON.stringify(name)}`, { component: name, label })
   }
   const created = integerParam(params, 'created', label)
   const expires = integerParam(params, 'expires', label)
@@ -346,7 +380,9 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
       base,
     })
   }
-  const ok = await hmacVerifyText(ctx.crypto, key.material, key.algorithm, base, mac)
+  const pending = hmacVerifyText(ctx.crypto, key.material, key.algorithm, base, mac)
+  // node:crypto answers synchronously: no microtask turn for a value that is already there.
+  const ok = typeof pending === 'boolean' ? pending : await pending
   if (!ok) {
     fail('signature_mismatch', `signature ${label} does not match the message: a covered component differs from what was signed (compare details.base with the signer's base)`, {
       component: 'signature',
@@ -356,7 +392,8 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
     })
   }
   if (coversDigest) await checkContentDigest(headerValue(message.headers, 'content-digest')!, ctx.body)
-  await checkReplay(ctx, keyId, nonce, created)
+  const replay = checkReplay(ctx, keyId, nonce, created)
+  if (replay) await replay
   return {
     scheme: 'rfc9421',
     keyId,
