@@ -4,8 +4,22 @@ import { firstHop, prepareOutgoing, replayable, type Hop, type Outgoing } from '
 import { canFollowRedirectsItself, MAX_REDIRECTS, nextHop, redirectTarget } from './redirects.ts'
 import { discardBody, setResponseFacts } from './response-facts.ts'
 import { signHop, unsignedHop, type SentHop } from './sign-hop.ts'
-import { verifyStreaming } from './stream-verify.ts'
-import { assertVerifiable, verifyBuffered } from './verify-response.ts'
+
+type Verifier = typeof import('./verify.ts')
+let verifier: Promise<Verifier> | undefined
+
+/**
+ * The response verification module, imported once per page or process and only by a fetch that
+ * verifies (so a signing-only bundle never loads it). A failed import (a chunk that did not
+ * download) is forgotten, so that the next response tries again.
+ */
+function loadVerifier(): Promise<Verifier> {
+  verifier ??= import('./verify.ts').catch((err: unknown) => {
+    verifier = undefined
+    throw err
+  })
+  return verifier
+}
 
 /** A response and the request (as sent) that it answers. */
 interface Exchange {
@@ -44,9 +58,8 @@ async function send(outgoing: Outgoing, options: ResolvedOptions, clock: Clock):
 async function verified(exchange: Exchange, options: ResolvedOptions, clock: Clock): Promise<Response> {
   const { response } = exchange
   if (!options.verify || response.type === 'opaqueredirect') return response
-  assertVerifiable(response)
-  const ctx = { options, verify: options.verify, clock, request: exchange.sent.message }
-  return options.verify.mode === 'stream' ? verifyStreaming(response, ctx) : verifyBuffered(response, ctx)
+  const { verifyExchange } = await loadVerifier()
+  return verifyExchange(response, { options, verify: options.verify, clock, request: exchange.sent.message })
 }
 
 /**
@@ -96,6 +109,8 @@ async function verified(exchange: Exchange, options: ResolvedOptions, clock: Clo
 export function createSignedFetch(options: SignedFetchOptions): typeof fetch {
   const resolved = resolveOptions(options)
   const clock = createClock(options.clock)
+  // Loaded now, while the first request is under way, so that its response does not wait for it.
+  if (resolved.verify) loadVerifier().catch(() => undefined)
   return async function signedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const outgoing = await prepareOutgoing(input, init, resolved.scheme, resolved.maxBufferedBodyBytes)
     let exchange = await send(outgoing, resolved, clock)
