@@ -1,4 +1,5 @@
 import type { Hop } from './outgoing.ts'
+import { setResponseFacts } from './response-facts.ts'
 
 /**
  * Redirects, followed by Signet itself where the runtime lets it (WHATWG Fetch §4.4 rules), so that
@@ -44,4 +45,9 @@ export function nextHop(hop: Hop, status: number, to: URL): Hop {
   }
   if (new URL(hop.url).origin !== to.origin) for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name)
   return { url: to.href, method, headers, body, redirect: hop.redirect }
+}
+
+/** The final response of a followed chain shows `redirected: true`, as fetch's would. */
+export function followed(response: Response): Response {
+  return setResponseFacts(response, { redirected: true })
 }

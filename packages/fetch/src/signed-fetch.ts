@@ -1,7 +1,7 @@
 import { correctFromResponse, createClock, type Clock } from './clock.ts'
 import { resolveOptions, type ClockCorrectionOptions, type ResolvedOptions, type SignedFetchOptions } from './options.ts'
 import { firstHop, prepareOutgoing, replayable, type Hop, type Outgoing } from './outgoing.ts'
-import { discardBody, setResponseFacts } from './response-facts.ts'
+import { discardBody } from './read-body.ts'
 import { signHop, unsignedHop, type SentHop } from './sign-hop.ts'
 
 /**
@@ -58,7 +58,7 @@ async function send(outgoing: Outgoing, options: ResolvedOptions, clock: Clock):
     const sent = sameOrigin ? await signHop(outgoing, hop, options, clock) : unsignedHop(outgoing, hop)
     const response = await (outgoing.extras ? fetchFn(sent.request, outgoing.extras) : fetchFn(sent.request))
     const target = redirects?.redirectTarget(response, hop.url)
-    if (!redirects || !target) return { response: count > 0 ? setResponseFacts(response, { redirected: true }) : response, sent }
+    if (!redirects || !target) return { response: redirects && count > 0 ? redirects.followed(response) : response, sent }
     discardBody(response)
     if (count >= redirects.MAX_REDIRECTS) throw new TypeError(`fetch failed: more than ${redirects.MAX_REDIRECTS} redirects`)
     hop = redirects.nextHop(hop, response.status, target)

@@ -1,7 +1,7 @@
 import { isSignetError, SignetError, verifyResponse, type MessageRequest, type Scheme, type VerifyResponseOptions } from '@signet/core'
 import { coreClock, type Clock } from './clock.ts'
 import type { ResolvedOptions, ResolvedVerification } from './options.ts'
-import { discardBody } from './response-facts.ts'
+import { discardBody } from './read-body.ts'
 
 /** Everything needed to verify one response: the settings, and the signed request it answers. */
 export interface VerificationContext {
