@@ -1,6 +1,5 @@
-import { SignetError } from '@signet/core'
 import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axios'
-import { resolveOptions, type SignAxiosOptions } from './options.ts'
+import { invalid, resolveOptions, type SignAxiosOptions } from './options.ts'
 import type { GetAdapter } from './resolve-adapter.ts'
 import { loadVerifier, signingAdapter, type SigningContext } from './signing-adapter.ts'
 
@@ -33,10 +32,6 @@ function installAdapter(config: InternalAxiosRequestConfig, ctx: SigningContext)
       inner = unwrap(value)
     },
   })
-}
-
-function invalid(message: string, component: string): never {
-  throw new SignetError('invalid_input', `signAxios: ${message}`, { component })
 }
 
 /**

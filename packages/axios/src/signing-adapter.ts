@@ -1,6 +1,7 @@
 import { signRequest, withSignedQuery } from '@signet/core'
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import { finalRequest, headersToSign } from './final-request.ts'
+import { lazy } from './lazy.ts'
 import type { ResolvedOptions } from './options.ts'
 import type { RawResponseContext } from './raw-response.ts'
 import { exactArrayBuffer, DEFAULT_MAX_BUFFERED_BODY_BYTES } from './request-body.ts'
@@ -16,21 +17,8 @@ export interface SigningContext {
   readonly state: { attached: boolean }
 }
 
-type Verifier = typeof import('./raw-response.ts')
-let verifier: Promise<Verifier> | undefined
-
-/**
- * The response verification module, imported once per page or process and only when Signet is
- * attached with `verifyResponse` (so a signing-only bundle never loads it). A failed import (a
- * chunk that did not download) is forgotten, so that the next response tries again.
- */
-export function loadVerifier(): Promise<Verifier> {
-  verifier ??= import('./raw-response.ts').catch((err: unknown) => {
-    verifier = undefined
-    throw err
-  })
-  return verifier
-}
+/** Response verification: loaded only when Signet is attached with `verifyResponse`. */
+export const loadVerifier = lazy(() => import('./raw-response.ts'))
 
 /** Verifies a raw response (see raw-response.ts), loading the verifier on first use. */
 async function verifyRaw(response: AxiosResponse, ctx: RawResponseContext): Promise<void> {
