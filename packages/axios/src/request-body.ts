@@ -1,5 +1,6 @@
 import { serializeFormData, SignetError } from '@signet/core'
 import { lazy } from './lazy.ts'
+import { invalid } from './options.ts'
 import type { AdapterKind } from './resolve-adapter.ts'
 
 /**
@@ -77,7 +78,7 @@ function tooLarge(limit: number): SignetError {
 
 /** A FormData the runtime can serialize: polyfills and other realms are copied into a native one. */
 function nativeFormData(form: FormData): FormData {
-  if (typeof FormData === 'undefined') throw new SignetError('invalid_input', 'signAxios: this runtime has no FormData to serialize the request body with', { component: 'body' })
+  if (typeof FormData === 'undefined') invalid('this runtime has no FormData to serialize the request body with', 'body')
   if (form instanceof FormData) return form
   const copy = new FormData()
   for (const [name, value] of form as unknown as Iterable<[string, string | Blob]>) copy.append(name, value)
@@ -131,9 +132,5 @@ export async function prepareBody(data: unknown, kind: AdapterKind, limit: numbe
     // fetch and XMLHttpRequest send the configured Content-Type, else the Blob's type.
     return data.type ? { body: data, defaultContentType: data.type } : { body: data }
   }
-  throw new SignetError(
-    'invalid_input',
-    `signAxios: the request body after transformRequest is ${Object.prototype.toString.call(data)}; expected a string, bytes, Blob, FormData, URLSearchParams or a stream`,
-    { component: 'body' },
-  )
+  invalid(`the request body after transformRequest is ${Object.prototype.toString.call(data)}; expected a string, bytes, Blob, FormData, URLSearchParams or a stream`, 'body')
 }
