@@ -1,6 +1,7 @@
 import { SignetError } from '@signet/core'
 import type { AxiosHeaders, InternalAxiosRequestConfig } from 'axios'
 import { DEFAULT_MAX_BUFFERED_BODY_BYTES, prepareBody, type WireBody } from './request-body.ts'
+import { invalid } from './options.ts'
 import type { AdapterKind } from './resolve-adapter.ts'
 
 /** The request exactly as the adapter will put it on the wire. */
@@ -61,7 +62,7 @@ export async function finalRequest(
   kind: AdapterKind,
 ): Promise<FinalRequest> {
   const headers = config.headers as unknown
-  if (!isAxiosHeaders(headers)) throw new SignetError('invalid_input', 'signAxios: config.headers is not an AxiosHeaders; the adapter must be called by axios', { component: 'headers' })
+  if (!isAxiosHeaders(headers)) invalid('config.headers is not an AxiosHeaders; the adapter must be called by axios', 'headers')
   const url = finalUrl(config, getUri)
   for (const name of SIGNATURE_HEADERS) headers.delete(name)
 

@@ -67,7 +67,8 @@ export interface ResolvedOptions {
   readonly onSigned: ((info: SignedRequestInfo) => void) | undefined
 }
 
-function invalid(message: string, component: string): never {
+/** Rejects a misconfigured argument of {@link signAxios} (`invalid_input`, naming the option). */
+export function invalid(message: string, component: string): never {
   throw new SignetError('invalid_input', `signAxios: ${message}`, { component })
 }
 

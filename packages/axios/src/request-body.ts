@@ -1,4 +1,6 @@
 import { serializeFormData, SignetError } from '@signet/core'
+import { lazy } from './lazy.ts'
+import { invalid } from './options.ts'
 import type { AdapterKind } from './resolve-adapter.ts'
 
 /**
@@ -21,7 +23,10 @@ export const DEFAULT_MAX_BUFFERED_BODY_BYTES = 16 * 1024 * 1024
 
 const encoder = new TextEncoder()
 
-type NodeStreamLike = {
+/** Reading stream bodies (rare outside Node, see stream-body.ts). */
+const loadStreamReader = lazy(() => import('./stream-body.ts'))
+
+export type NodeStreamLike = {
   pipe: (...args: never[]) => unknown
   on?: (event: string, listener: (...args: unknown[]) => void) => unknown
   resume?: () => unknown
@@ -62,6 +67,7 @@ export function exactArrayBuffer(bytes: Uint8Array): ArrayBuffer {
   return bytes.slice().buffer as ArrayBuffer
 }
 
+/** The `body_too_large` error of a body that must be buffered and is over `limit`. */
 function tooLarge(limit: number): SignetError {
   return new SignetError(
     'body_too_large',
@@ -70,83 +76,9 @@ function tooLarge(limit: number): SignetError {
   )
 }
 
-function chunkBytes(chunk: unknown): Uint8Array {
-  if (typeof chunk === 'string') return encoder.encode(chunk)
-  if (chunk instanceof Uint8Array) return chunk
-  if (chunk instanceof ArrayBuffer) return new Uint8Array(chunk)
-  if (ArrayBuffer.isView(chunk)) return new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength)
-  throw new SignetError('invalid_input', `the request body stream yielded ${Object.prototype.toString.call(chunk)}, expected bytes or strings`, { component: 'body' })
-}
-
-function concat(parts: Uint8Array[], total: number): Uint8Array {
-  if (parts.length === 1) return parts[0]!
-  const out = new Uint8Array(total)
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.byteLength
-  }
-  return out
-}
-
-/** Buffers a Node stream: a Readable (async-iterable), or an old-style stream such as `form-data`'s. */
-async function readNodeStream(stream: NodeStreamLike, limit: number): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  let total = 0
-  const add = (chunk: unknown): void => {
-    const bytes = chunkBytes(chunk)
-    total += bytes.byteLength
-    if (total > limit) throw tooLarge(limit)
-    parts.push(bytes)
-  }
-  if (typeof stream[Symbol.asyncIterator] === 'function') {
-    try {
-      for await (const chunk of stream as AsyncIterable<unknown>) add(chunk)
-    } catch (err) {
-      stream.destroy?.()
-      throw err
-    }
-    return concat(parts, total)
-  }
-  if (typeof stream.on !== 'function') throw new SignetError('invalid_input', 'the request body looks like a stream (it has pipe()) but cannot be read', { component: 'body' })
-  return new Promise<Uint8Array>((resolve, reject) => {
-    stream.on!('data', (chunk: unknown) => {
-      try {
-        add(chunk)
-      } catch (err) {
-        stream.destroy?.()
-        reject(err)
-      }
-    })
-    stream.on!('end', () => resolve(concat(parts, total)))
-    stream.on!('error', reject)
-    stream.resume?.()
-  })
-}
-
-async function readWebStream(stream: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array> {
-  if (stream.locked) throw new SignetError('body_unusable', 'the request body stream is locked (already being read)', { component: 'body' })
-  const reader = stream.getReader()
-  const parts: Uint8Array[] = []
-  let total = 0
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    const bytes = chunkBytes(value)
-    total += bytes.byteLength
-    if (total > limit) {
-      const err = tooLarge(limit)
-      await reader.cancel(err).catch(() => undefined)
-      throw err
-    }
-    parts.push(bytes)
-  }
-  return concat(parts, total)
-}
-
 /** A FormData the runtime can serialize: polyfills and other realms are copied into a native one. */
 function nativeFormData(form: FormData): FormData {
-  if (typeof FormData === 'undefined') throw new SignetError('invalid_input', 'signAxios: this runtime has no FormData to serialize the request body with', { component: 'body' })
+  if (typeof FormData === 'undefined') invalid('this runtime has no FormData to serialize the request body with', 'body')
   if (form instanceof FormData) return form
   const copy = new FormData()
   for (const [name, value] of form as unknown as Iterable<[string, string | Blob]>) copy.append(name, value)
@@ -181,10 +113,10 @@ export async function prepareBody(data: unknown, kind: AdapterKind, limit: numbe
     // The form-data package (axios's FormData in Node) knows its own boundary.
     const formHeaders = typeof data.getHeaders === 'function' ? data.getHeaders() : undefined
     const formType = formHeaders?.['content-type']
-    const bytes = await readNodeStream(data, limit)
+    const bytes = await (await loadStreamReader()).readNodeStream(data, limit, tooLarge)
     return { body: exactArrayBuffer(bytes), ...(typeof formType === 'string' ? { contentType: formType } : {}) }
   }
-  if (isWebStream(data)) return { body: exactArrayBuffer(await readWebStream(data, limit)) }
+  if (isWebStream(data)) return { body: exactArrayBuffer(await (await loadStreamReader()).readWebStream(data, limit, tooLarge)) }
   if (isFormData(data)) {
     const { bytes, contentType: multipart } = await serializeFormData(nativeFormData(data))
     return { body: exactArrayBuffer(bytes), contentType: multipart }
@@ -200,9 +132,5 @@ export async function prepareBody(data: unknown, kind: AdapterKind, limit: numbe
     // fetch and XMLHttpRequest send the configured Content-Type, else the Blob's type.
     return data.type ? { body: data, defaultContentType: data.type } : { body: data }
   }
-  throw new SignetError(
-    'invalid_input',
-    `signAxios: the request body after transformRequest is ${Object.prototype.toString.call(data)}; expected a string, bytes, Blob, FormData, URLSearchParams or a stream`,
-    { component: 'body' },
-  )
+  invalid(`the request body after transformRequest is ${Object.prototype.toString.call(data)}; expected a string, bytes, Blob, FormData, URLSearchParams or a stream`, 'body')
 }

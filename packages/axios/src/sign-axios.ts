@@ -1,8 +1,7 @@
-import { SignetError } from '@signet/core'
 import axios, { type AxiosInstance, type InternalAxiosRequestConfig } from 'axios'
-import { resolveOptions, type SignAxiosOptions } from './options.ts'
+import { invalid, resolveOptions, type SignAxiosOptions } from './options.ts'
 import type { GetAdapter } from './resolve-adapter.ts'
-import { signingAdapter, type SigningContext } from './signing-adapter.ts'
+import { loadVerifier, signingAdapter, type SigningContext } from './signing-adapter.ts'
 
 /** Signet's adapters, to the adapter each one wraps (read at call time). */
 const wrapped = new WeakMap<object, () => unknown>()
@@ -35,10 +34,6 @@ function installAdapter(config: InternalAxiosRequestConfig, ctx: SigningContext)
   })
 }
 
-function invalid(message: string, component: string): never {
-  throw new SignetError('invalid_input', `signAxios: ${message}`, { component })
-}
-
 /**
  * Signs every request an axios instance sends, and optionally verifies every response.
  *
@@ -64,6 +59,8 @@ export function signAxios(instance: AxiosInstance, options: SignAxiosOptions): (
   }
   const resolved = resolveOptions(options)
   if (attached.has(instance)) invalid('Signet is already attached to this instance; call the function the first signAxios() returned before attaching again', 'instance')
+  // Loaded now, while the first request is under way, so that its response does not wait for it.
+  if (resolved.verify) loadVerifier().catch(() => undefined)
 
   const getAdapter = (typeof candidate.getAdapter === 'function' ? candidate.getAdapter : axios.getAdapter) as GetAdapter
   const ctx: SigningContext = {

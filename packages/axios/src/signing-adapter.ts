@@ -1,8 +1,9 @@
 import { signRequest, withSignedQuery } from '@signet/core'
 import type { AxiosAdapter, AxiosResponse, InternalAxiosRequestConfig } from 'axios'
 import { finalRequest, headersToSign } from './final-request.ts'
+import { lazy } from './lazy.ts'
 import type { ResolvedOptions } from './options.ts'
-import { verifyRawResponse, type RawResponseContext } from './raw-response.ts'
+import type { RawResponseContext } from './raw-response.ts'
 import { exactArrayBuffer, DEFAULT_MAX_BUFFERED_BODY_BYTES } from './request-body.ts'
 import { resolveAdapter, type GetAdapter } from './resolve-adapter.ts'
 
@@ -14,6 +15,15 @@ export interface SigningContext {
   readonly getUri: (config: InternalAxiosRequestConfig) => string
   /** False once detached: adapters already handed out then pass requests through untouched. */
   readonly state: { attached: boolean }
+}
+
+/** Response verification: loaded only when Signet is attached with `verifyResponse`. */
+export const loadVerifier = lazy(() => import('./raw-response.ts'))
+
+/** Verifies a raw response (see raw-response.ts), loading the verifier on first use. */
+async function verifyRaw(response: AxiosResponse, ctx: RawResponseContext): Promise<void> {
+  const { verifyRawResponse } = await loadVerifier()
+  await verifyRawResponse(response, ctx)
 }
 
 /** axios's own default, used by dispatchRequest when a config names no adapter. */
@@ -92,11 +102,11 @@ export function signingAdapter(ctx: SigningContext, spec: () => unknown): AxiosA
     } catch (err) {
       restoreConfig(err, call, config)
       // Error statuses are signed responses too: verify them before axios-retry or the caller acts on them.
-      if (verify && hasResponse(err)) await verifyRawResponse(err.response, rawContext())
+      if (verify && hasResponse(err)) await verifyRaw(err.response, rawContext())
       throw err
     }
     if (response.config === call) response.config = config
-    if (verify) await verifyRawResponse(response, rawContext())
+    if (verify) await verifyRaw(response, rawContext())
     return response
   }
 }

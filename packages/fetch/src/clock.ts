@@ -1,5 +1,5 @@
-import { clockOffsetFromDate, SignetError } from '@signet/core'
-import type { ClockCorrectionOptions } from './options.ts'
+import { clockOffsetFromDate } from '@signet/core'
+import { invalid, type ClockCorrectionOptions } from './options.ts'
 
 /** A `Date` this far (ms) from our corrected clock, on a 401/403, triggers a correction. */
 export const AUTO_CORRECT_THRESHOLD_MS = 5000
@@ -15,12 +15,10 @@ export interface Clock {
 /** The clock of a new signed fetch, from its `clock` option (validated). */
 export function createClock(options: ClockCorrectionOptions | undefined): Clock {
   const o = options ?? {}
-  if (o === null || typeof o !== 'object') throw new SignetError('invalid_input', 'createSignedFetch: clock must be an object', { component: 'clock' })
+  if (o === null || typeof o !== 'object') invalid('clock must be an object', 'clock')
   const offsetMs = o.offsetMs ?? 0
-  if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs)) {
-    throw new SignetError('invalid_input', `createSignedFetch: clock.offsetMs must be a finite number, received ${String(offsetMs)}`, { component: 'clock.offsetMs' })
-  }
-  if (o.now !== undefined && typeof o.now !== 'function') throw new SignetError('invalid_input', 'createSignedFetch: clock.now must be a function', { component: 'clock.now' })
+  if (typeof offsetMs !== 'number' || !Number.isFinite(offsetMs)) invalid(`clock.offsetMs must be a finite number, received ${String(offsetMs)}`, 'clock.offsetMs')
+  if (o.now !== undefined && typeof o.now !== 'function') invalid('clock.now must be a function', 'clock.now')
   return { now: o.now ?? Date.now, offsetMs, autoCorrect: o.autoCorrect === true }
 }
 

@@ -101,7 +101,8 @@ export interface ResolvedVerification {
 
 const DEFAULT_MAX_BUFFERED = 16 * 1024 * 1024
 
-function invalid(message: string, component: string): never {
+/** Rejects a misconfigured option of {@link createSignedFetch} (`invalid_input`, naming the option). */
+export function invalid(message: string, component: string): never {
   throw new SignetError('invalid_input', `createSignedFetch: ${message}`, { component })
 }
 

@@ -32,3 +32,8 @@ export async function readLimited(stream: ReadableStream<Uint8Array>, limit: num
   }
   return out
 }
+
+/** Releases a response body nobody will read (a followed redirect, a rejected response). */
+export function discardBody(response: Response): void {
+  if (response.body && !response.body.locked) response.body.cancel().catch(() => undefined)
+}

@@ -1,8 +1,10 @@
 import type { Hop } from './outgoing.ts'
+import { setResponseFacts } from './response-facts.ts'
 
 /**
  * Redirects, followed by Signet itself where the runtime lets it (WHATWG Fetch §4.4 rules), so that
  * each hop is signed for the URL it goes to, and a hop to another origin carries no signature.
+ * Loaded through import() where the runtime lets us follow redirects (see `signed-fetch.ts`).
  */
 
 /** Most redirects followed, as fetch. */
@@ -13,16 +15,6 @@ const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308])
 const REQUEST_BODY_HEADERS = ['content-encoding', 'content-language', 'content-location', 'content-type']
 /** Credentials fetch (undici) drops when a redirect goes to another origin. */
 const CROSS_ORIGIN_DROPPED = ['authorization', 'proxy-authorization', 'cookie']
-
-/**
- * Whether fetch here shows a redirect's status and `Location` under `redirect: 'manual'`: true in
- * Node, Deno and Bun; false in browsers, which answer with an opaque redirect.
- */
-export function canFollowRedirectsItself(): boolean {
-  const g = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: { node?: unknown } }; document?: unknown }
-  if (g.Deno !== undefined || g.Bun !== undefined) return true
-  return typeof g.process?.versions?.node === 'string' && g.document === undefined
-}
 
 /** The URL a redirect response points to, or undefined when the response is not a redirect to follow. */
 export function redirectTarget(response: Response, from: string): URL | undefined {
@@ -53,4 +45,9 @@ export function nextHop(hop: Hop, status: number, to: URL): Hop {
   }
   if (new URL(hop.url).origin !== to.origin) for (const name of CROSS_ORIGIN_DROPPED) headers.delete(name)
   return { url: to.href, method, headers, body, redirect: hop.redirect }
+}
+
+/** The final response of a followed chain shows `redirected: true`, as fetch's would. */
+export function followed(response: Response): Response {
+  return setResponseFacts(response, { redirected: true })
 }

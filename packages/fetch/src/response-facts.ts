@@ -24,8 +24,3 @@ export function rebuildResponse(original: Response, body: BodyInit | null): Resp
   const out = new Response(body, { status: original.status, statusText: original.statusText, headers: original.headers })
   return setResponseFacts(out, { url: original.url, redirected: original.redirected, type: original.type })
 }
-
-/** Releases a response body nobody will read (a followed redirect, a rejected response). */
-export function discardBody(response: Response): void {
-  if (response.body && !response.body.locked) response.body.cancel().catch(() => undefined)
-}

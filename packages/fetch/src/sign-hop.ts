@@ -9,8 +9,8 @@ export interface SentHop {
   readonly message: MessageRequest
 }
 
-/** Headers Signet adds; never sent to another origin. */
-const SIGNATURE_HEADERS = ['signature', 'signature-input', 'content-digest'] as const
+/** Headers Signet adds; never sent to another origin. Responses carry the same ones (browsers hide them cross-origin unless exposed). */
+export const SIGNATURE_HEADERS = ['signature', 'signature-input', 'content-digest'] as const
 
 /** Signs one hop afresh (new created, new nonce) and builds the Request that carries exactly what was signed. */
 export async function signHop(outgoing: Outgoing, hop: Hop, options: ResolvedOptions, clock: Clock): Promise<SentHop> {

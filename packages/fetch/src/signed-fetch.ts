@@ -1,11 +1,36 @@
 import { correctFromResponse, createClock, type Clock } from './clock.ts'
 import { resolveOptions, type ClockCorrectionOptions, type ResolvedOptions, type SignedFetchOptions } from './options.ts'
 import { firstHop, prepareOutgoing, replayable, type Hop, type Outgoing } from './outgoing.ts'
-import { canFollowRedirectsItself, MAX_REDIRECTS, nextHop, redirectTarget } from './redirects.ts'
-import { discardBody, setResponseFacts } from './response-facts.ts'
+import { discardBody } from './read-body.ts'
 import { signHop, unsignedHop, type SentHop } from './sign-hop.ts'
-import { verifyStreaming } from './stream-verify.ts'
-import { assertVerifiable, verifyBuffered } from './verify-response.ts'
+
+/**
+ * A module imported on first use, once per page or process. A failed import (a chunk that did not
+ * download) is forgotten, so that the next call tries again.
+ */
+function lazy<T>(load: () => Promise<T>): () => Promise<T> {
+  let loading: Promise<T> | undefined
+  return () =>
+    (loading ??= load().catch((err: unknown) => {
+      loading = undefined
+      throw err
+    }))
+}
+
+/** Response verification: only a fetch created with `verifyResponse` loads it. */
+const loadVerifier = lazy(() => import('./verify.ts'))
+/** Following redirects ourselves: only where the runtime lets us (never in browsers). */
+const loadRedirects = lazy(() => import('./redirects.ts'))
+
+/**
+ * Whether fetch here shows a redirect's status and `Location` under `redirect: 'manual'`: true in
+ * Node, Deno and Bun; false in browsers, which answer with an opaque redirect.
+ */
+function canFollowRedirectsItself(): boolean {
+  const g = globalThis as { Deno?: unknown; Bun?: unknown; process?: { versions?: { node?: unknown } }; document?: unknown }
+  if (g.Deno !== undefined || g.Bun !== undefined) return true
+  return typeof g.process?.versions?.node === 'string' && g.document === undefined
+}
 
 /** A response and the request (as sent) that it answers. */
 interface Exchange {
@@ -26,16 +51,17 @@ async function send(outgoing: Outgoing, options: ResolvedOptions, clock: Clock):
   const large = outgoing.body.kind === 'blob' && outgoing.body.blob.size > options.maxBufferedBodyBytes
   const follow = selfFollow && !large
   const origin = new URL(outgoing.template.url).origin
+  const redirects = follow ? await loadRedirects() : undefined
   let hop: Hop = firstHop(outgoing, follow ? 'manual' : selfFollow ? 'error' : callerMode)
   let sameOrigin = true
-  for (let redirects = 0; ; redirects++) {
+  for (let count = 0; ; count++) {
     const sent = sameOrigin ? await signHop(outgoing, hop, options, clock) : unsignedHop(outgoing, hop)
     const response = await (outgoing.extras ? fetchFn(sent.request, outgoing.extras) : fetchFn(sent.request))
-    const target = follow ? redirectTarget(response, hop.url) : undefined
-    if (!target) return { response: redirects > 0 ? setResponseFacts(response, { redirected: true }) : response, sent }
+    const target = redirects?.redirectTarget(response, hop.url)
+    if (!redirects || !target) return { response: redirects && count > 0 ? redirects.followed(response) : response, sent }
     discardBody(response)
-    if (redirects >= MAX_REDIRECTS) throw new TypeError(`fetch failed: more than ${MAX_REDIRECTS} redirects`)
-    hop = nextHop(hop, response.status, target)
+    if (count >= redirects.MAX_REDIRECTS) throw new TypeError(`fetch failed: more than ${redirects.MAX_REDIRECTS} redirects`)
+    hop = redirects.nextHop(hop, response.status, target)
     // Once the chain has left the key's origin it is never signed again, even if it comes back.
     if (target.origin !== origin) sameOrigin = false
   }
@@ -44,9 +70,8 @@ async function send(outgoing: Outgoing, options: ResolvedOptions, clock: Clock):
 async function verified(exchange: Exchange, options: ResolvedOptions, clock: Clock): Promise<Response> {
   const { response } = exchange
   if (!options.verify || response.type === 'opaqueredirect') return response
-  assertVerifiable(response)
-  const ctx = { options, verify: options.verify, clock, request: exchange.sent.message }
-  return options.verify.mode === 'stream' ? verifyStreaming(response, ctx) : verifyBuffered(response, ctx)
+  const { verifyExchange } = await loadVerifier()
+  return verifyExchange(response, { options, verify: options.verify, clock, request: exchange.sent.message })
 }
 
 /**
@@ -96,6 +121,9 @@ async function verified(exchange: Exchange, options: ResolvedOptions, clock: Clo
 export function createSignedFetch(options: SignedFetchOptions): typeof fetch {
   const resolved = resolveOptions(options)
   const clock = createClock(options.clock)
+  // Loaded now, while the first request is prepared and sent, so that it does not wait for them.
+  if (resolved.verify) loadVerifier().catch(() => undefined)
+  if (canFollowRedirectsItself()) loadRedirects().catch(() => undefined)
   return async function signedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
     const outgoing = await prepareOutgoing(input, init, resolved.scheme, resolved.maxBufferedBodyBytes)
     let exchange = await send(outgoing, resolved, clock)

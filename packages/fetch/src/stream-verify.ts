@@ -1,6 +1,6 @@
 import { SignetError, verifyResponse, type BodyReader, type CryptoBackend, type HashAlgorithm, type IncrementalDigest, type Scheme } from '@signet/core'
-import { readLimited } from './read-body.ts'
-import { discardBody, rebuildResponse } from './response-facts.ts'
+import { discardBody, readLimited } from './read-body.ts'
+import { rebuildResponse } from './response-facts.ts'
 import { coreVerifyOptions, responseError, verifyBuffered, type VerificationContext } from './verify-response.ts'
 
 /**

@@ -1,7 +1,8 @@
 import { isSignetError, SignetError, verifyResponse, type MessageRequest, type Scheme, type VerifyResponseOptions } from '@signet/core'
 import { coreClock, type Clock } from './clock.ts'
 import type { ResolvedOptions, ResolvedVerification } from './options.ts'
-import { discardBody } from './response-facts.ts'
+import { discardBody } from './read-body.ts'
+import { SIGNATURE_HEADERS } from './sign-hop.ts'
 
 /** Everything needed to verify one response: the settings, and the signed request it answers. */
 export interface VerificationContext {
@@ -11,9 +12,6 @@ export interface VerificationContext {
   /** The request as sent (headers, no body); the response's `;req` components are checked against it. */
   readonly request: MessageRequest
 }
-
-/** Headers browsers hide on cross-origin responses unless the server exposes them. */
-export const SIGNATURE_RESPONSE_HEADERS = ['signature', 'signature-input', 'content-digest'] as const
 
 /** Core's verify options for this response: keys, limits, required components, clock, and the request to bind to. */
 export function coreVerifyOptions(ctx: VerificationContext, scheme: Scheme = ctx.options.scheme): VerifyResponseOptions {
@@ -61,10 +59,10 @@ export function responseError(err: unknown, response: Response): unknown {
   const details = { ...err.details, status: response.status, headers: headersRecord(response.headers) }
   let message = err.message
   if (response.type === 'cors') {
-    const hidden = SIGNATURE_RESPONSE_HEADERS.filter((name) => !response.headers.has(name) && (name !== 'content-digest' || response.body !== null))
+    const hidden = SIGNATURE_HEADERS.filter((name) => !response.headers.has(name) && (name !== 'content-digest' || response.body !== null))
     if (hidden.length > 0) {
       message = corsMessage(response, hidden, err)
-      Object.assign(details, { exposeHeaders: [...SIGNATURE_RESPONSE_HEADERS] })
+      Object.assign(details, { exposeHeaders: [...SIGNATURE_HEADERS] })
     }
   }
   return new SignetError(err.code, message, details, { cause: err })
