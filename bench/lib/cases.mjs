@@ -33,7 +33,7 @@ export async function signetBases(req) {
 
 /**
  * Fresh signed requests for verification, made outside the timed region (each is accepted once by
- * the replay store). SigV4 has no nonce: two signatures of the same request within one second
+ * the replay store), with header values as a server parses them. SigV4 has no nonce: two signatures of the same request within one second
  * are identical, so each SigV4 request carries its own signed x-request-id.
  */
 function signedPool(req, scheme) {
@@ -42,7 +42,9 @@ function signedPool(req, scheme) {
   return async () => {
     const headers = scheme ? { ...req.headers, 'x-request-id': String(++n) } : req.headers
     const res = await signRequest({ method: req.method, url: req.url, headers, body: req.body }, opts)
-    return { method: req.method, url: req.url, headers: { ...headers, ...res.headers }, body: req.body }
+    // As a server receives them: flat strings parsed off the wire. The signer's own header values are
+    // concatenations (V8 ropes) that the first read would flatten, a cost no real verifier pays.
+    return { method: req.method, url: req.url, headers: JSON.parse(JSON.stringify({ ...headers, ...res.headers })), body: req.body }
   }
 }
 
