@@ -35,7 +35,8 @@ if (verify) {
     // SigV4 has no nonce: a signed x-request-id keeps same-second signatures distinct for the replay store.
     const headers = scheme === 'sigv4' ? { ...req.headers, 'x-request-id': String(i) } : req.headers
     const r = await core.signRequest({ method: req.method, url: req.url, headers, body: req.body }, opts)
-    pool.push({ method: req.method, url: req.url, headers: { ...headers, ...r.headers }, body: req.body })
+    // Flat header strings, as a server parses them (see signedPool in cases.mjs).
+    pool.push({ method: req.method, url: req.url, headers: JSON.parse(JSON.stringify({ ...headers, ...r.headers })), body: req.body })
   }
   globalThis.gc?.()
   const ms = await profiled(async () => {
