@@ -210,7 +210,21 @@ function excerpt(s: string, at: number): string {
   return `"${out}${end < s.length ? '…' : ''}"`
 }
 
+// Callers pass the same constant limits with every field (rfc9421 per header): resolved once each.
+const resolvedLimits = new WeakMap<Limits, Required<Limits>>()
+
 function resolveLimits(limits: Limits | undefined): Required<Limits> {
+  if (limits === undefined) return DEFAULT_LIMITS
+  let resolved = resolvedLimits.get(limits)
+  if (resolved === undefined) {
+    resolved = checkLimits(limits)
+    // Only frozen objects: a caller's mutable object could change between two parses.
+    if (Object.isFrozen(limits)) resolvedLimits.set(limits, resolved)
+  }
+  return resolved
+}
+
+function checkLimits(limits: Limits): Required<Limits> {
   const pick = (name: keyof Limits): number => {
     const v = limits?.[name]
     if (v === undefined) return DEFAULT_LIMITS[name]

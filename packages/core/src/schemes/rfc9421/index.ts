@@ -67,6 +67,8 @@ const LABEL = /^[a-z*][a-z0-9_\-.*]*$/
 const MAX_SIGNATURE_HEADER = 8192
 const MAX_SIGNATURES = 16
 const MAX_COMPONENTS = 64
+const INPUT_LIMITS = Object.freeze({ maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES, maxInnerListItems: MAX_COMPONENTS })
+const SIGNATURE_LIMITS = Object.freeze({ maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES })
 
 interface Config {
   label: string
@@ -255,8 +257,8 @@ function parseSignatureFields(message: NormalizedMessage): { inputs: Dictionary;
   for (const [name, value] of [['signature-input', input], ['signature', sig]] as const) {
     if (value.length > MAX_SIGNATURE_HEADER) fail('malformed_signature', `${name} is ${value.length} characters long, over the ${MAX_SIGNATURE_HEADER} limit`, { component: name })
   }
-  const inputs = parseDictionary(input, { maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES, maxInnerListItems: MAX_COMPONENTS })
-  const signatures = parseDictionary(sig, { maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES })
+  const inputs = parseDictionary(input, INPUT_LIMITS)
+  const signatures = parseDictionary(sig, SIGNATURE_LIMITS)
   return { inputs, signatures }
 }
 
