@@ -136,12 +136,30 @@ const QUERY = withSerializedId(id('@query'))
 const CONTENT_TYPE = withSerializedId(id('content-type'))
 const CONTENT_DIGEST = withSerializedId(id('content-digest'))
 
-function defaultRequestComponents(message: NormalizedRequest, hasDigest: boolean): ComponentId[] {
+/** Components to cover with their serialized ids and the `(…)` list they make, built once. */
+interface Plan {
+  components: readonly ComponentId[]
+  ids: readonly string[]
+  list: string
+}
+
+function plan(components: readonly ComponentId[]): Plan {
+  const ids = components.map(serializeComponentId)
+  return { components, ids, list: `(${ids.join(' ')})` }
+}
+
+// The default request components come in eight combinations (query, content-type, body digest),
+// each planned once: index = query | content-type << 1 | digest << 2.
+const DEFAULT_REQUEST_PLANS: readonly Plan[] = Array.from({ length: 8 }, (_, bits) => {
   const out = [METHOD, AUTHORITY, PATH]
-  if (message.url.search) out.push(QUERY)
-  if (message.headers.has('content-type')) out.push(CONTENT_TYPE)
-  if (hasDigest) out.push(CONTENT_DIGEST)
-  return out
+  if (bits & 1) out.push(QUERY)
+  if (bits & 2) out.push(CONTENT_TYPE)
+  if (bits & 4) out.push(CONTENT_DIGEST)
+  return plan(out)
+})
+
+function defaultRequestPlan(message: NormalizedRequest, hasDigest: boolean): Plan {
+  return DEFAULT_REQUEST_PLANS[(message.url.search ? 1 : 0) | (message.headers.has('content-type') ? 2 : 0) | (hasDigest ? 4 : 0)]!
 }
 
 function defaultResponseComponents(message: NormalizedMessage, hasDigest: boolean, request: NormalizedRequest | undefined, label: string): ComponentId[] {
@@ -213,18 +231,16 @@ async function sign(config: Config, message: NormalizedMessage, ctx: SignContext
   }
   const hasDigest = effective.headers.has('content-digest')
   const configured = message.kind === 'request' ? config.components : config.responseComponents
-  const components = configured
-    ? present(configured, effective, request)
+  const { components, ids, list } = configured
+    ? plan(present(configured, effective, request))
     : message.kind === 'request'
-      ? defaultRequestComponents(message, hasDigest)
-      : defaultResponseComponents(effective, hasDigest, request, config.label)
+      ? defaultRequestPlan(message, hasDigest)
+      : plan(defaultResponseComponents(effective, hasDigest, request, config.label))
   const created = Math.floor(ctx.nowMs / 1000)
   // The inner list, serialized straight from its parts (RFC 8941 §4.1.1.1), in the order the
   // parameters have always had: created, expires, keyid, alg, nonce, tag. It is both the last
   // line of the base and the Signature-Input value.
-  let input = '('
-  for (let i = 0; i < components.length; i++) input += (i === 0 ? '' : ' ') + serializeComponentId(components[i]!)
-  input += `);created=${serializeBareItem(created)}`
+  let input = `${list};created=${serializeBareItem(created)}`
   if (config.expiresIn !== undefined) input += `;expires=${serializeBareItem(created + config.expiresIn)}`
   input += keyParams(config, ctx.key)
   if (config.nonce) {
@@ -234,7 +250,7 @@ async function sign(config: Config, message: NormalizedMessage, ctx: SignContext
   }
   if (config.tag !== undefined) input += config.tagParam!
   // Components were checked for duplicates when the scheme was configured, or are the defaults.
-  const base = buildBase(effective, components, request, config.types, input)
+  const base = buildBase(effective, components, request, config.types, input, ids)
   const pending = hmacText(ctx.crypto, ctx.key.material, ctx.key.algorithm, base)
   // node:crypto answers synchronously: no await (one microtask turn) for a value that is already there.
   const mac = pending instanceof Uint8Array ? pending : await pending
