@@ -8,6 +8,8 @@ import { defineConfig } from 'tsup'
 // Each build has two entries, the full one and `@signet/core/sign` (src/sign-entry, the small
 // signer), with code splitting in both formats: the modules they share (errors.ts, so the one
 // SignetError class) are one chunk, and `instanceof SignetError` holds across the two entries.
+// Declarations are one self-contained file per entry (one dts entry per build, so no shared
+// declaration chunk: Deno does not resolve a .d.ts chunk imported as ./chunk.js).
 const common = {
   format: ['esm', 'cjs'] as const,
   sourcemap: true,
@@ -18,11 +20,11 @@ const common = {
 }
 
 export default defineConfig([
-  { ...common, entry: { index: 'src/index.ts', sign: 'src/sign-entry/index.ts' }, dts: true, clean: true },
+  { ...common, entry: { index: 'src/index.ts', sign: 'src/sign-entry/index.ts' }, dts: { entry: { index: 'src/index.ts' } }, clean: true },
   {
     ...common,
     entry: { browser: 'src/index.ts', 'sign.browser': 'src/sign-entry/index.ts' },
-    dts: false,
+    dts: { entry: { sign: 'src/sign-entry/index.ts' } },
     esbuildOptions(options) {
       options.conditions = ['browser']
     },
