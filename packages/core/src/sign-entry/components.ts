@@ -27,21 +27,31 @@ export function sfInteger(n: number): string {
   return String(n)
 }
 
-const DERIVED = /^@(method|target-uri|authority|scheme|request-target|path|query|query-param)$/
+/** Derived request components (RFC 9421 §2.2), "@query-param" aside. */
+const DERIVED: Record<string, (url: URL, method: string) => string> = {
+  '@method': (_, method) => method,
+  '@target-uri': (url) => url.href,
+  '@authority': (url) => url.host.toLowerCase(),
+  '@scheme': (url) => url.protocol.slice(0, -1).toLowerCase(),
+  '@request-target': (url) => (url.pathname || '/') + url.search,
+  '@path': (url) => url.pathname || '/',
+  '@query': (url) => url.search || '?',
+}
+
 // The quoted forms supported: `"<name>"` and `"<name>";name="<value>"`, without escapes (an
 // RFC 8941 string with \" or \\ is refused, though core would take it).
 const QUOTED = /^"([ !#-[\]-~]*)"(?:;name="([ !#-[\]-~]*)")?$/
 
 /** Parses a component identifier as core's `parseComponentId` does, for the supported subset. */
 export function liteComponent(text: string): LiteComponent {
-    let name = typeof text === 'string' && text ? text : invalid('components must be non-empty strings', 'components')
+  let name = typeof text === 'string' && text ? text : invalid('components must be non-empty strings', 'components')
   let param: string | undefined
   if (text[0] === '"') {
     const m = QUOTED.exec(text) ?? invalid(`component ${text}${FULL}`, text)
     name = m[1]!
     param = m[2]
   }
-  if (name !== name.toLowerCase() || (name[0] === '@' && !DERIVED.test(name)) || (name === '@query-param' && param === undefined)) {
+  if (name !== name.toLowerCase() || (name[0] === '@' && !Object.hasOwn(DERIVED, name) && !(name === '@query-param' && param !== undefined))) {
     invalid(`component ${text}: lower case, known, "@query-param" with ;name=, else${FULL}`, name)
   }
   return { name, param, id: sfString(name) + (param === undefined ? '' : `;name=${sfString(param)}`) }
@@ -59,19 +69,5 @@ export function componentValue({ name, param, id }: LiteComponent, { url, method
     if (values.length !== 1) invalid(`${id} must occur once in the query`, id)
     return formEncode(values[0]![1])
   }
-  if (name[0] !== '@') {
-    // RFC 9421 §2.1: leading and trailing whitespace removed, values joined with ", ". Only
-    // headers present in the message are covered (absent ones are skipped before).
-    return headers.get(name)!.map((v) => v.replace(/^[ \t]+|[ \t]+$/g, '')).join(', ')
-  }
-  const path = url.pathname || '/'
-  return {
-    '@method': method,
-    '@target-uri': url.href,
-    '@authority': url.host.toLowerCase(),
-    '@scheme': url.protocol.slice(0, -1).toLowerCase(),
-    '@request-target': path + url.search,
-    '@path': path,
-    '@query': url.search || '?',
-  }[name]!
+  return name[0] === '@' ? DERIVED[name]!(url, method) : headers.get(name)!.map((v) => v.replace(/^[ \t]+|[ \t]+$/g, '')).join(', ')
 }

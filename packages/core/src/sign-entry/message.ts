@@ -27,10 +27,9 @@ function headersOf(input: HeadersInput | undefined): Map<string, string[]> {
     if (typeof value !== 'string' || /[\r\n\0]|[^\0-\xff]/.test(value)) invalid(`header ${key} must be a byte string without CR, LF, NUL`, key)
     out.get(key)?.push(value) ?? out.set(key, [value])
   }
-  // A Headers joins repeated fields with ", ", as the signature base does (RFC 9421 §2.1).
-  if (input instanceof Headers) input.forEach((value, name) => add(name, value))
-  else if (input != null) {
+  if (input != null) {
     if (typeof input !== 'object') invalid('headers must be a Headers, a record or pairs')
+    // A Headers iterates as pairs (repeated fields joined with ", ", as the signature base joins them).
     if (Symbol.iterator in input) {
       for (const pair of input) Array.isArray(pair) && pair.length === 2 ? add(pair[0], pair[1]) : invalid('headers must be [name, value] pairs')
     } else for (const [name, value] of Object.entries(input)) for (const v of value === undefined ? [] : Array.isArray(value) ? value : [value]) add(name, v)
@@ -53,7 +52,7 @@ export function liteRequest(input: Request | MessageRequest): LiteRequest {
   if (!url?.host) invalid(`url ${String(target).slice(0, 200)} is not absolute`, url ? '@authority' : 'url')
   const headers = headersOf(input.headers)
   let type: string | undefined
-  if (typeof Request !== 'undefined' && input instanceof Request) {
+  if (input instanceof Request) {
     if (input.bodyUsed || input.body?.locked) fail('body_unusable', 'the request body was already read', { component: 'body' })
     body = input.body ? input : undefined
   } else if (typeof body === 'string') body = new TextEncoder().encode(body)
