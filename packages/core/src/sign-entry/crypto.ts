@@ -1,7 +1,7 @@
 import type { HashAlgorithm } from '../crypto/backend.ts'
 import { fail } from '../errors.ts'
 import type { SigningKey } from '../keys.ts'
-import { invalidKey } from './util.ts'
+import { invalidKey, utf8 } from './util.ts'
 
 /**
  * HMAC and SHA-2 for the lite signer: WebCrypto (`crypto.subtle`: Node, Deno, Bun, and browsers
@@ -36,7 +36,7 @@ export function liteKey(key: SigningKey): LiteKey {
   if (!Object.hasOwn(SUBTLE_HASH, algorithm)) fail('unsupported_algorithm', `key ${id}: algorithm must be sha256, sha384 or sha512`, { keyId: id })
   let held = secrets.get(secret)
   if (!held) {
-    const bytes = typeof secret === 'string' ? new TextEncoder().encode(secret) : secret instanceof Uint8Array ? secret.slice() : undefined
+    const bytes = typeof secret === 'string' ? utf8(secret) : secret instanceof Uint8Array ? secret.slice() : undefined
     const isKey = typeof CryptoKey !== 'undefined' && secret instanceof CryptoKey && secret.algorithm.name === 'HMAC'
     // Bytes are copied once: a caller changing its array later does not change the key.
     if (!bytes?.length && !isKey) invalidKey(`key ${id}: secret must be a non-empty string, Uint8Array or HMAC CryptoKey`, id)

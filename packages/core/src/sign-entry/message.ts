@@ -1,6 +1,6 @@
 import { fail } from '../errors.ts'
 import type { HeadersInput, MessageRequest } from '../message.ts'
-import { FULL, invalid } from './util.ts'
+import { FULL, invalid, utf8 } from './util.ts'
 
 /**
  * The request as the lite signer needs it: a lean twin of core's `normalizeRequest` (message.ts)
@@ -55,12 +55,12 @@ export function liteRequest(input: Request | MessageRequest): LiteRequest {
   if (input instanceof Request) {
     if (input.bodyUsed || input.body?.locked) fail('body_unusable', 'the request body was already read', { component: 'body' })
     body = input.body ? input : undefined
-  } else if (typeof body === 'string') body = new TextEncoder().encode(body)
+  } else if (typeof body === 'string') body = utf8(body)
   // URLSearchParams and typed Blobs imply the Content-Type fetch sends, merged as core does;
   // strings and bytes imply none (clients differ).
   else if (body instanceof URLSearchParams) {
     type = 'application/x-www-form-urlencoded;charset=UTF-8'
-    body = new TextEncoder().encode(String(body))
+    body = utf8(String(body))
   } else if (body instanceof Blob) type = body.type
   else if (body instanceof ArrayBuffer) body = new Uint8Array(body)
   else if (ArrayBuffer.isView(body)) body = new Uint8Array(body.buffer, body.byteOffset, body.byteLength)

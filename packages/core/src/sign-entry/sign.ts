@@ -7,7 +7,7 @@ import { componentValue, liteComponent, sfInteger, sfString, type LiteComponent 
 import { digest, hmac, liteKey } from './crypto.ts'
 import { nowMs, randomNonce } from './clock.ts'
 import { bodyBytes, liteRequest } from './message.ts'
-import { base64, FULL, invalid, invalidKey } from './util.ts'
+import { base64, FULL, invalid, invalidKey, utf8 } from './util.ts'
 
 /**
  * Options of the lite {@link signRequest}: the key, the clock, and the `rfc9421()` options of the
@@ -116,6 +116,6 @@ export async function signRequest(request: Request | MessageRequest, options: Li
   if (tag !== undefined) input += `;tag=${sfString(tag)}`
   base += `"@signature-params": ${input}`
   out['signature-input'] = `${label}=${input}`
-  out.signature = `${label}=:${base64(await hmac(key, new TextEncoder().encode(base)))}:`
+  out.signature = `${label}=:${base64(await hmac(key, utf8(base)))}:`
   return { headers: out, base }
 }
