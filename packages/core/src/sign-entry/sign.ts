@@ -63,7 +63,7 @@ const parsed = new WeakMap<readonly string[], LiteComponent[]>()
  * (its body read from a clone, never consumed) or `{ method, url, headers?, body? }` with a string,
  * bytes, Blob or URLSearchParams body (read whole into memory). FormData and ReadableStream
  * bodies, already signed requests, the other schemes, responses and verification need the full
- * `@signet/core` entry. Errors are {@link SignetError}s with the same codes as the full entry's.
+ * `@signet/core` entry. Errors are `SignetError`s (the full entry's class) with the same codes as the full entry's.
  */
 export async function signRequest(request: Request | MessageRequest, options: LiteSignOptions): Promise<LiteSignResult> {
   const { key: keyOption, label = 'sig1', contentDigest = 'sha-256', expiresInSeconds: expiresIn, tag, alg = true, nonce = true, components } =
