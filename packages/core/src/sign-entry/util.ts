@@ -18,4 +18,13 @@ export const utf8 = (text: string): Uint8Array<ArrayBuffer> => encoder.encode(te
 const encoder = new TextEncoder()
 
 /** Standard base64 with padding (RFC 4648 §4): what RFC 8941 byte sequences hold. */
-export const base64 = (bytes: Uint8Array): string => btoa(String.fromCharCode(...bytes))
+export function base64(bytes: Uint8Array): string {
+  let out = ''
+  for (let i = 0; i < bytes.length; i += 3) {
+    // Past the end, bytes[i + 1] is undefined, and undefined << 8 is 0: the padding below covers it.
+    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!
+    out += B64[n >> 18]! + B64[(n >> 12) & 63]! + (i + 1 < bytes.length ? B64[(n >> 6) & 63] : '=') + (i + 2 < bytes.length ? B64[n & 63] : '=')
+  }
+  return out
+}
+const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'
