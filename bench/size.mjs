@@ -41,6 +41,7 @@ function nodeImportsPlugin(found) {
 }
 
 const SOURCE_ALIAS = {
+  '@signet/core/sign': join(root, 'packages/core/src/sign-entry/index.ts'),
   '@signet/core': join(root, 'packages/core/src/index.ts'),
   '@signet/fetch': join(root, 'packages/fetch/src/index.ts'),
   '@signet/axios': join(root, 'packages/axios/src/index.ts'),
@@ -178,14 +179,19 @@ export async function measureSizes({ log = console.log } = {}) {
     log(`${label}: ${kb(measured)} kB${notes ? ` (${notes})` : ''}`)
     return e
   }
-  const signSource = `import { signRequest } from '@signet/core'\nexport const sign = (request, key) => signRequest(request, { key })\n`
+  // The small signer entry (issue #8's size target), then the full entry's signRequest, guarded against regressions.
+  const signSource = `import { signRequest } from '@signet/core/sign'\nexport const sign = (request, key) => signRequest(request, { key })\n`
   const sign = await bundle('core-sign', signSource)
-  check('core-sign', '@signet/core signRequest + default rfc9421(), initial', sign.initial, budgets['core-sign'].initial, { largest: sign.largest, minified: sign.initialMinified, source: signSource })
-  check('core-sign-lazy', '@signet/core signRequest, lazy chunks (@noble/hashes fallback)', sign.lazy, budgets['core-sign'].lazy, { chunks: sign.lazyChunks })
+  check('core-sign', '@signet/core/sign signRequest (RFC 9421 HMAC, WebCrypto), initial', sign.initial, budgets['core-sign'].initial, { largest: sign.largest, minified: sign.initialMinified, source: signSource })
+  check('core-sign-lazy', '@signet/core/sign signRequest, lazy chunks (@noble/hashes fallback)', sign.lazy, budgets['core-sign'].lazy, { chunks: sign.lazyChunks })
+  const signFullSource = `import { signRequest } from '@signet/core'\nexport const sign = (request, key) => signRequest(request, { key })\n`
+  const signFull = await bundle('core-sign-full', signFullSource)
+  check('core-sign-full', '@signet/core signRequest + default rfc9421(), initial', signFull.initial, budgets['core-sign-full'].initial, { largest: signFull.largest, minified: signFull.initialMinified, source: signFullSource })
+  check('core-sign-full-lazy', '@signet/core signRequest, lazy chunks (@noble/hashes fallback)', signFull.lazy, budgets['core-sign-full'].lazy, { chunks: signFull.lazyChunks })
   const verifySource = `import { verifyRequest } from '@signet/core'\nexport const verify = (request, keys) => verifyRequest(request, { keys })\n`
   const verify = await bundle('core-verify', verifySource)
   check('core-verify', '@signet/core verifyRequest (full verify path), initial', verify.initial, budgets['core-verify'].initial, { largest: verify.largest, minified: verify.initialMinified, source: verifySource })
-  nodeOnly.push(...sign.nodeRefs.map((r) => ({ entry: 'core-sign', ...r })), ...verify.nodeRefs.map((r) => ({ entry: 'core-verify', ...r })))
+  nodeOnly.push(...sign.nodeRefs.map((r) => ({ entry: 'core-sign', ...r })), ...signFull.nodeRefs.map((r) => ({ entry: 'core-sign-full', ...r })), ...verify.nodeRefs.map((r) => ({ entry: 'core-verify', ...r })))
 
   // verifyModule: the module each wrapper loads through import() to verify responses.
   for (const [pkg, exportName, verifyModule] of [

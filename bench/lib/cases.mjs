@@ -5,7 +5,7 @@ import { HttpRequest } from '@smithy/protocol-http'
 import { SignatureV4 } from '@smithy/signature-v4'
 import { AwsV4Signer } from 'aws4fetch'
 import { ACCESS_KEY_ID, REGION, SECRET, SERVICE } from './fixtures.mjs'
-import { memoryReplayStore, rfc9421, signRequest, sigv4, verifyRequest } from './signet.mjs'
+import { liteSignRequest, memoryReplayStore, rfc9421, signRequest, sigv4, verifyRequest } from './signet.mjs'
 
 export const KEY = { id: ACCESS_KEY_ID, secret: SECRET }
 const V4 = sigv4 ? sigv4({ region: REGION, service: SERVICE }) : undefined
@@ -64,6 +64,8 @@ export function signetCases(req) {
     return cases
   }
   cases.push({ id: 'signet-rfc9421', impl: 'signet', family: 'rfc9421', label: 'Signet rfc9421()', fn: () => signRequest(message(req), { key: KEY }) })
+  // The same signature (byte-identical output) from the small entry: WebCrypto, no scheme machinery.
+  cases.push({ id: 'signet-lite-sign', impl: 'signet', family: 'rfc9421', label: 'Signet @signet/core/sign', fn: () => liteSignRequest(message(req), { key: KEY }) })
   if (V4) cases.push({ id: 'signet-sigv4', impl: 'signet', family: 'sigv4', label: 'Signet sigv4()', fn: () => signRequest(message(req), { key: KEY, scheme: V4 }) })
   if (req.size === 'small') {
     const rfcStore = memoryReplayStore()

@@ -3,6 +3,7 @@
 // packages/core/src/schemes/sigv4 that run.mjs writes to bench/.cache/sigv4.mjs (same code,
 // bundled by esbuild as tsup would). `sigv4From` says which one was measured.
 import * as core from '@signet/core'
+import { signRequest as liteSignRequest } from '@signet/core/sign'
 
 let sigv4 = core.sigv4
 let sigv4From = sigv4 ? 'dist' : undefined
@@ -19,3 +20,5 @@ if (!sigv4) {
 
 export const { signRequest, verifyRequest, signResponse, verifyResponse, rfc9421, memoryReplayStore } = core
 export { sigv4, sigv4From }
+/** The small signer entry, `@signet/core/sign`: RFC 9421 HMAC through WebCrypto. */
+export { liteSignRequest }
