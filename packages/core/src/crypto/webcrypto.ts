@@ -1,18 +1,20 @@
 import { SignetError, fail } from '../errors.ts'
 import { HASH_LENGTH, type CryptoBackend, type HashAlgorithm, type IncrementalDigest, type KeyMaterial } from './backend.ts'
 import { deferredDigest } from './deferred-digest.ts'
-import { assertHash } from './hash.ts'
+import { assertHash, registerOneShotDigest } from './hash.ts'
 import { SUBTLE_HASH, bufferSource, checkCryptoKey, getSubtle } from './subtle.ts'
 
 /**
  * The browser backend: `globalThis.crypto.subtle` (every method returns a promise).
  *
  * Byte keys are imported once per hash as non-extractable HMAC keys (usages `sign`, `verify`);
- * the import *promise* is cached in `key.imported` under `webcrypto:<hash>`, so concurrent first
- * calls share one import. Verification goes through `subtle.verify` (constant time).
+ * `key.imported` holds, under `webcrypto:<hash>`, the import promise until it settles (so concurrent
+ * first calls share one import), then the CryptoKey. Verification goes through `subtle.verify` (constant time).
  *
  * WebCrypto has no incremental hash, so `createDigest` uses @noble/hashes, loaded on first use
- * (`./noble-hash.ts`) so that it stays out of the way of pages that never hash a stream.
+ * (`./noble-hash.ts`) so that it stays out of the way of pages that never hash a stream. That is
+ * ~10× slower than `subtle.digest`, so the backend registers itself as preferring one-shot digests:
+ * body.ts then hashes Blob and stream bodies that fit `maxBufferedBodyBytes` in one `digest()` call.
  *
  * When `crypto.subtle` is missing (an insecure browser context), the methods reject with
  * `crypto_unavailable`; use the noble backend there.
@@ -24,27 +26,49 @@ const CACHE_ID: Readonly<Record<HashAlgorithm, string>> = {
   sha512: 'webcrypto:sha512',
 }
 
-/** The CryptoKey to use: the caller's own, or the cached import of the secret bytes. */
+/**
+ * The CryptoKey to use: the caller's own, or the import of the secret bytes. While the import is
+ * running, `key.imported` holds its promise (concurrent first calls share it); once it settles,
+ * the CryptoKey itself replaces the promise, so that every later call goes straight to
+ * `subtle.sign` instead of first awaiting an already-settled promise (one more turn per request).
+ */
 function cryptoKeyFor(key: KeyMaterial, hash: HashAlgorithm, usage: 'sign' | 'verify'): CryptoKey | Promise<CryptoKey> {
   assertHash(hash)
   if (key.cryptoKey !== undefined) return checkCryptoKey(key.cryptoKey, hash, usage)
   const id = CACHE_ID[hash]
-  let pending = key.imported.get(id) as Promise<CryptoKey> | undefined
-  if (pending === undefined) {
-    const bytes = key.bytes
-    if (bytes === undefined) fail('invalid_key', 'the key material has neither secret bytes nor a CryptoKey')
-    const subtle = getSubtle()
-    const imported: Promise<CryptoKey> = subtle
-      .importKey('raw', bufferSource(bytes), { name: 'HMAC', hash: SUBTLE_HASH[hash] }, false, ['sign', 'verify'])
-      .then(undefined, (err: unknown) => {
-        // Forget the failure so that a later call may try again.
-        if (key.imported.get(id) === imported) key.imported.delete(id)
-        return fail('invalid_key', `WebCrypto could not import the secret as an HMAC ${SUBTLE_HASH[hash]} key`, {}, err)
-      })
-    pending = imported
-    key.imported.set(id, pending)
+  const cached = key.imported.get(id) as CryptoKey | Promise<CryptoKey> | undefined
+  if (cached !== undefined) return cached
+  const bytes = key.bytes
+  if (bytes === undefined) fail('invalid_key', 'the key material has neither secret bytes nor a CryptoKey')
+  const subtle = getSubtle()
+  const imported: Promise<CryptoKey> = subtle.importKey('raw', bufferSource(bytes), { name: 'HMAC', hash: SUBTLE_HASH[hash] }, false, ['sign', 'verify']).then(
+    (k) => {
+      if (key.imported.get(id) === imported) key.imported.set(id, k)
+      return k
+    },
+    (err: unknown) => {
+      // Forget the failure so that a later call may try again.
+      if (key.imported.get(id) === imported) key.imported.delete(id)
+      return fail('invalid_key', `WebCrypto could not import the secret as an HMAC ${SUBTLE_HASH[hash]} key`, {}, err)
+    },
+  )
+  key.imported.set(id, imported)
+  return imported
+}
+
+const toBytes = (buffer: ArrayBuffer): Uint8Array => new Uint8Array(buffer)
+
+function sign(k: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
+  return getSubtle().sign('HMAC', k, bufferSource(data)).then(toBytes)
+}
+
+/** `f()`, with a synchronous throw (a bad hash or key) turned into a rejection: every method returns a promise. */
+function rejecting<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return f()
+  } catch (err) {
+    return Promise.reject(err)
   }
-  return pending
 }
 
 type NobleHashModule = typeof import('./noble-hash.ts')
@@ -65,20 +89,29 @@ function loadNobleHash(): Promise<NobleHashModule> {
 export const webCryptoBackend: CryptoBackend = {
   name: 'webcrypto',
 
-  async hmac(key, hash, data) {
-    const k = await cryptoKeyFor(key, hash, 'sign')
-    return new Uint8Array(await getSubtle().sign('HMAC', k, bufferSource(data)))
+  // Not async functions: each `await` of a value already there, and the async wrapper's own
+  // promise, would add turns to what is one WebCrypto call.
+  hmac(key, hash, data) {
+    return rejecting(() => {
+      const k = cryptoKeyFor(key, hash, 'sign')
+      return k instanceof Promise ? k.then((resolved) => sign(resolved, data)) : sign(k, data)
+    })
   },
 
-  async hmacVerify(key, hash, data, mac) {
-    const k = await cryptoKeyFor(key, hash, 'verify')
-    if (mac.byteLength !== HASH_LENGTH[hash]) return false
-    return getSubtle().verify('HMAC', k, bufferSource(mac), bufferSource(data))
+  hmacVerify(key, hash, data, mac) {
+    return rejecting(() => {
+      const k = cryptoKeyFor(key, hash, 'verify')
+      const check = (resolved: CryptoKey): boolean | Promise<boolean> =>
+        mac.byteLength !== HASH_LENGTH[hash] ? false : getSubtle().verify('HMAC', resolved, bufferSource(mac), bufferSource(data))
+      return k instanceof Promise ? k.then(check) : Promise.resolve(check(k))
+    })
   },
 
-  async digest(hash, data) {
-    assertHash(hash)
-    return new Uint8Array(await getSubtle().digest(SUBTLE_HASH[hash], bufferSource(data)))
+  digest(hash, data) {
+    return rejecting(() => {
+      assertHash(hash)
+      return getSubtle().digest(SUBTLE_HASH[hash], bufferSource(data)).then(toBytes)
+    })
   },
 
   createDigest(hash): IncrementalDigest {
@@ -87,3 +120,5 @@ export const webCryptoBackend: CryptoBackend = {
     return deferredDigest(loadNobleHash().then((m) => m.createNobleDigest(hash)))
   },
 }
+
+registerOneShotDigest(webCryptoBackend)
