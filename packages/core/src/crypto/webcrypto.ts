@@ -72,8 +72,11 @@ let spare: Uint8Array | undefined
 // Bigger buffers (bases of more than ~20k characters) are not kept.
 const MAX_SPARE = 64 * 1024
 
-/** Runs `call` on the UTF-8 bytes of `text`, in a buffer lent until the returned promise settles. */
-function withUtf8<T>(text: string, call: (bytes: Uint8Array) => Promise<T>): Promise<T> {
+/**
+ * `map(await call(bytes))`, where `bytes` are the UTF-8 bytes of `text` in a buffer lent until
+ * `call` settles (given back in the same turn as `map`: no extra microtask).
+ */
+function withUtf8<R, T>(text: string, call: (bytes: Uint8Array) => Promise<R>, map: (result: R) => T): Promise<T> {
   // UTF-8 takes at most 3 bytes per UTF-16 code unit (a surrogate pair: 4 bytes for 2 units).
   const needed = text.length * 3
   let buffer = spare
@@ -83,7 +86,7 @@ function withUtf8<T>(text: string, call: (bytes: Uint8Array) => Promise<T>): Pro
   const giveBack = (): void => {
     if (lent.length <= MAX_SPARE) spare = lent
   }
-  let pending: Promise<T>
+  let pending: Promise<R>
   try {
     pending = call(lent.subarray(0, utf8.encodeInto(text, lent).written))
   } catch (err) {
@@ -91,9 +94,9 @@ function withUtf8<T>(text: string, call: (bytes: Uint8Array) => Promise<T>): Pro
     throw err
   }
   return pending.then(
-    (value) => {
+    (result) => {
       giveBack()
-      return value
+      return map(result)
     },
     (err: unknown) => {
       giveBack()
@@ -102,17 +105,10 @@ function withUtf8<T>(text: string, call: (bytes: Uint8Array) => Promise<T>): Pro
   )
 }
 
-function sign(k: CryptoKey, data: Uint8Array): Promise<Uint8Array> {
-  return getSubtle().sign('HMAC', k, bufferSource(data)).then(toBytes)
-}
-
-function verify(k: CryptoKey, hash: HashAlgorithm, data: Uint8Array, mac: Uint8Array): boolean | Promise<boolean> {
-  return mac.byteLength !== HASH_LENGTH[hash] ? false : getSubtle().verify('HMAC', k, bufferSource(mac), bufferSource(data))
-}
-
-function digest(hash: HashAlgorithm, data: Uint8Array): Promise<Uint8Array> {
-  return getSubtle().digest(SUBTLE_HASH[hash], bufferSource(data)).then(toBytes)
-}
+const same = <T>(value: T): T => value
+const subtleSign = (k: CryptoKey, data: Uint8Array): Promise<ArrayBuffer> => getSubtle().sign('HMAC', k, bufferSource(data))
+const subtleVerify = (k: CryptoKey, data: Uint8Array, mac: Uint8Array): Promise<boolean> => getSubtle().verify('HMAC', k, bufferSource(mac), bufferSource(data))
+const subtleDigest = (hash: HashAlgorithm, data: Uint8Array): Promise<ArrayBuffer> => getSubtle().digest(SUBTLE_HASH[hash], bufferSource(data))
 
 /** `f()`, with a synchronous throw (a bad hash or key) turned into a rejection: every method returns a promise. */
 function rejecting<T>(f: () => Promise<T>): Promise<T> {
@@ -146,21 +142,22 @@ export const webCryptoBackend: CryptoBackend = {
   hmac(key, hash, data) {
     return rejecting(() => {
       const k = cryptoKeyFor(key, hash, 'sign')
-      return k instanceof Promise ? k.then((resolved) => sign(resolved, data)) : sign(k, data)
+      return k instanceof Promise ? k.then((resolved) => subtleSign(resolved, data).then(toBytes)) : subtleSign(k, data).then(toBytes)
     })
   },
 
   hmacVerify(key, hash, data, mac) {
     return rejecting(() => {
       const k = cryptoKeyFor(key, hash, 'verify')
-      return k instanceof Promise ? k.then((resolved) => verify(resolved, hash, data, mac)) : Promise.resolve(verify(k, hash, data, mac))
+      const check = (resolved: CryptoKey): Promise<boolean> => (mac.byteLength !== HASH_LENGTH[hash] ? Promise.resolve(false) : subtleVerify(resolved, data, mac))
+      return k instanceof Promise ? k.then(check) : check(k)
     })
   },
 
   digest(hash, data) {
     return rejecting(() => {
       assertHash(hash)
-      return digest(hash, data)
+      return subtleDigest(hash, data).then(toBytes)
     })
   },
 
@@ -177,17 +174,19 @@ registerTextPath(webCryptoBackend, {
   hmac: (key, hash, text) =>
     rejecting(() => {
       const k = cryptoKeyFor(key, hash, 'sign')
-      return k instanceof Promise ? k.then((resolved) => withUtf8(text, (bytes) => sign(resolved, bytes))) : withUtf8(text, (bytes) => sign(k, bytes))
+      const sign = (resolved: CryptoKey): Promise<Uint8Array> => withUtf8(text, (bytes) => subtleSign(resolved, bytes), toBytes)
+      return k instanceof Promise ? k.then(sign) : sign(k)
     }),
   hmacVerify: (key, hash, text, mac) =>
     rejecting(() => {
       const k = cryptoKeyFor(key, hash, 'verify')
-      const check = (resolved: CryptoKey): Promise<boolean> => withUtf8(text, async (bytes) => verify(resolved, hash, bytes, mac))
+      const check = (resolved: CryptoKey): Promise<boolean> =>
+        mac.byteLength !== HASH_LENGTH[hash] ? Promise.resolve(false) : withUtf8(text, (bytes) => subtleVerify(resolved, bytes, mac), same)
       return k instanceof Promise ? k.then(check) : check(k)
     }),
   digest: (hash, text) =>
     rejecting(() => {
       assertHash(hash)
-      return withUtf8(text, (bytes) => digest(hash, bytes))
+      return withUtf8(text, (bytes) => subtleDigest(hash, bytes), toBytes)
     }),
 })
