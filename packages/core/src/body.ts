@@ -31,7 +31,10 @@ export interface BodyReader {
 }
 
 export interface BodyReaderOptions {
-  /** Largest body `bytes()` will buffer. @default 16 MiB */
+  /**
+   * Largest body `bytes()` will buffer; with a backend whose incremental hash is not native
+   * (WebCrypto), also the largest Blob or stream body hashed in one native call. @default 16 MiB
+   */
   maxBufferedBodyBytes?: number
 }
 
