@@ -13,9 +13,9 @@ import { registerTextPath } from './text.ts'
  * `key.imported` holds, under `webcrypto:<hash>`, the import promise until it settles (so concurrent
  * first calls share one import), then the CryptoKey. Verification goes through `subtle.verify` (constant time).
  *
- * WebCrypto has no incremental hash, so `createDigest` uses @noble/hashes, loaded on first use
- * (`./noble-hash.ts`) so that it stays out of the way of pages that never hash a stream. That is
- * ~10× slower than `subtle.digest`, so the backend registers itself as preferring one-shot digests:
+ * WebCrypto has no incremental hash, so `createDigest` runs JavaScript, loaded on first use so that
+ * it stays out of the way of pages that never hash a stream: `./sha256.ts` for SHA-256, and
+ * @noble/hashes (`./noble-hash.ts`) for SHA-384 and SHA-512. That is 4–10× slower than `subtle.digest`, so the backend registers itself as preferring one-shot digests:
  * body.ts then hashes Blob and stream bodies that fit `maxBufferedBodyBytes` in one `digest()` call.
  *
  * When `crypto.subtle` is missing (an insecure browser context), the methods reject with
@@ -119,20 +119,30 @@ function rejecting<T>(f: () => Promise<T>): Promise<T> {
   }
 }
 
-type NobleHashModule = typeof import('./noble-hash.ts')
-let nobleHashModule: NobleHashModule | undefined
-let nobleHashLoading: Promise<NobleHashModule> | undefined
-
-function loadNobleHash(): Promise<NobleHashModule> {
-  nobleHashLoading ??= import('./noble-hash.ts').then(
-    (m) => (nobleHashModule = m),
-    (err: unknown) => {
-      nobleHashLoading = undefined
-      throw new SignetError('crypto_unavailable', 'could not load the incremental hash module (@noble/hashes)', {}, { cause: err })
-    },
-  )
-  return nobleHashLoading
+/** A module loaded on first use; `loaded` is set once it is there, so later calls skip the promise. */
+interface LazyModule<M> {
+  loaded?: M
+  load(): Promise<M>
 }
+
+function lazyModule<M>(importer: () => Promise<M>): LazyModule<M> {
+  let loading: Promise<M> | undefined
+  const lazy: LazyModule<M> = {
+    load: () =>
+      (loading ??= importer().then(
+        (m) => (lazy.loaded = m),
+        (err: unknown) => {
+          loading = undefined
+          throw new SignetError('crypto_unavailable', 'could not load the incremental hash module', {}, { cause: err })
+        },
+      )),
+  }
+  return lazy
+}
+
+// Separate chunks: SHA-256 bodies (the default of every scheme) never load @noble/hashes.
+const sha256Module = lazyModule(() => import('./sha256.ts'))
+const nobleHashModule = lazyModule(() => import('./noble-hash.ts'))
 
 export const webCryptoBackend: CryptoBackend = {
   name: 'webcrypto',
@@ -163,8 +173,12 @@ export const webCryptoBackend: CryptoBackend = {
 
   createDigest(hash): IncrementalDigest {
     assertHash(hash)
-    if (nobleHashModule) return nobleHashModule.createNobleDigest(hash)
-    return deferredDigest(loadNobleHash().then((m) => m.createNobleDigest(hash)))
+    if (hash === 'sha256') {
+      if (sha256Module.loaded) return sha256Module.loaded.createSha256()
+      return deferredDigest(sha256Module.load().then((m) => m.createSha256()))
+    }
+    if (nobleHashModule.loaded) return nobleHashModule.loaded.createNobleDigest(hash)
+    return deferredDigest(nobleHashModule.load().then((m) => m.createNobleDigest(hash)))
   },
 }
 
