@@ -1,6 +1,5 @@
 import { concatBytes } from './canonicalize/encoding.ts'
-import type { CryptoBackend, HashAlgorithm, IncrementalDigest } from './crypto/backend.ts'
-import { prefersOneShotDigest } from './crypto/hash.ts'
+import type { CryptoBackend, HashAlgorithm } from './crypto/backend.ts'
 import { fail } from './errors.ts'
 import type { BodySource } from './message.ts'
 
@@ -8,13 +7,13 @@ import type { BodySource } from './message.ts'
  * Reads a normalized body for a scheme, at most once per need: a digest is computed in one
  * native call for bytes and incrementally (constant memory) for Blob and stream bodies.
  *
- * Except with a backend whose incremental hash is not native (WebCrypto: its createDigest() is
- * @noble/hashes, ~10× slower than subtle.digest). There, a Blob or stream body that fits
- * `maxBufferedBodyBytes` is read whole and hashed in one native call: memory up to the body size
- * for a Blob (its arrayBuffer()), and up to twice the body size for a stream (its chunks, then one
- * array of them), bounded by the same budget the caller set for buffering. A bigger body is
- * hashed chunk by chunk, in constant memory: SHA-2 state cannot be carried from one WebCrypto
- * call to the next, so there is no native way to hash a body larger than what is held in memory.
+ * Except for a Blob with the WebCrypto backend (name `webcrypto`): WebCrypto has no incremental
+ * hash, so its createDigest() is JavaScript, 4–10× slower than subtle.digest. A Blob that fits
+ * `maxBufferedBodyBytes` is read whole (arrayBuffer(): memory up to the body size, within the
+ * budget the caller set for buffering) and hashed in one native call. A bigger Blob, and any
+ * stream, is hashed chunk by chunk in constant memory: SHA-2 state cannot be carried from one
+ * WebCrypto call to the next, so hashing natively means holding the whole body. (Streams are not
+ * held: their size is only known at their end, and signing already buffers one-shot streams.)
  */
 export interface BodyReader {
   /** True when there is no body at all (absent, not merely empty). */
@@ -32,8 +31,7 @@ export interface BodyReader {
 
 export interface BodyReaderOptions {
   /**
-   * Largest body `bytes()` will buffer; with a backend whose incremental hash is not native
-   * (WebCrypto), also the largest Blob or stream body hashed in one native call. @default 16 MiB
+   * Largest body `bytes()` will buffer; with the WebCrypto backend, also the largest Blob hashed in one native call. @default 16 MiB
    */
   maxBufferedBodyBytes?: number
 }
@@ -119,38 +117,15 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
   }
 
   const digestsOf = async (hashes: readonly HashAlgorithm[]): Promise<Uint8Array[]> => {
+    const whole = (bytes: Uint8Array) => Promise.all(hashes.map((h) => backend.digest(h, bytes)))
     if (source.kind === 'none') return Promise.all(hashes.map((h) => emptyDigest(backend, h)))
-    if (source.kind === 'bytes') return Promise.all(hashes.map((h) => backend.digest(h, source.bytes)))
-    if (buffered) {
-      const bytes = await buffered
-      return Promise.all(hashes.map((h) => backend.digest(h, bytes)))
-    }
-    const oneShot = prefersOneShotDigest(backend)
-    if (oneShot && source.kind === 'blob' && source.blob.size <= limit) {
-      const bytes = new Uint8Array(await source.blob.arrayBuffer())
-      return Promise.all(hashes.map((h) => backend.digest(h, bytes)))
-    }
-    // A stream's length is known only at its end: keep its chunks while they fit the budget, and
-    // fall back to hashing chunk by chunk (feeding what was kept) once they do not.
-    const kept: Uint8Array[] | undefined = oneShot && source.kind === 'stream' ? [] : undefined
-    let states: IncrementalDigest[] | undefined = kept ? undefined : hashes.map((h) => backend.createDigest(h))
-    let total = 0
-    for await (const chunk of chunksOf(source)) {
-      if (states === undefined) {
-        total += chunk.byteLength
-        if (total <= limit) {
-          kept!.push(chunk)
-          continue
-        }
-        states = hashes.map((h) => backend.createDigest(h))
-        for (const part of kept!.splice(0)) for (const s of states) s.update(part)
-      }
-      for (const s of states) s.update(chunk)
-    }
-    if (states === undefined) {
-      const bytes = concatBytes(kept!)
-      return Promise.all(hashes.map((h) => backend.digest(h, bytes)))
-    }
+    if (source.kind === 'bytes') return whole(source.bytes)
+    if (buffered) return whole(await buffered)
+    // WebCrypto's createDigest() is JavaScript (it has no incremental hash); its digest() is native.
+    const oneShot = backend.name === 'webcrypto'
+    if (oneShot && source.kind === 'blob' && source.blob.size <= limit) return whole(new Uint8Array(await source.blob.arrayBuffer()))
+    const states = hashes.map((h) => backend.createDigest(h))
+    for await (const chunk of chunksOf(source)) for (const s of states) s.update(chunk)
     return Promise.all(states.map((s) => s.digest()))
   }
 

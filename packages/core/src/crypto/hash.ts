@@ -1,5 +1,5 @@
 import { fail } from '../errors.ts'
-import type { CryptoBackend, HashAlgorithm, IncrementalDigest, MaybePromise } from './backend.ts'
+import type { HashAlgorithm, IncrementalDigest, MaybePromise } from './backend.ts'
 
 /**
  * Small helpers shared by the backends: hash-name validation and the read-once rule of
@@ -36,19 +36,3 @@ export function readOnceDigest(update: (chunk: Uint8Array) => void, finish: () =
   }
 }
 
-// Backends whose one-shot digest() is native but whose createDigest() is not (WebCrypto has no
-// incremental hash: its createDigest() runs @noble/hashes, ~10× slower than subtle.digest). Only
-// the exact backend object registered counts, as for the text paths (text.ts).
-const oneShotFaster = new WeakSet<CryptoBackend>()
-
-export function registerOneShotDigest(backend: CryptoBackend): void {
-  oneShotFaster.add(backend)
-}
-
-/**
- * Whether a Blob or stream body that fits the caller's buffering budget should be read whole and
- * hashed in one digest() call rather than chunk by chunk through createDigest().
- */
-export function prefersOneShotDigest(backend: CryptoBackend): boolean {
-  return oneShotFaster.has(backend)
-}
