@@ -3,8 +3,8 @@ import { readOnceDigest } from './hash.ts'
 
 /**
  * SHA-256 (FIPS 180-4 §6.2), incremental, in plain JavaScript: what the WebCrypto backend hashes
- * Blob and stream bodies with when they are too large to hold for one `subtle.digest` call
- * (WebCrypto has no incremental hash). Written for V8's int32 arithmetic: the eight working
+ * Blob and stream bodies with when they are not held for one `subtle.digest` call (WebCrypto has
+ * no incremental hash), and the noble backend's incremental SHA-256 (via noble-hash.ts). Written for V8's int32 arithmetic: the eight working
  * variables and the 64-word schedule stay in locals and one Int32Array, and each 64-byte block
  * is read straight from the caller's chunk. Measured in Chromium: ~2.3× the throughput of
  * @noble/hashes' sha256, which remains the incremental hash for SHA-384 and SHA-512.
