@@ -35,3 +35,4 @@ export function readOnceDigest(update: (chunk: Uint8Array) => void, finish: () =
     },
   }
 }
+

@@ -2,7 +2,7 @@ import { hmac } from '@noble/hashes/hmac.js'
 import { fail } from '../errors.ts'
 import { HASH_LENGTH, type CryptoBackend, type HashAlgorithm, type KeyMaterial } from './backend.ts'
 import { timingSafeEqual } from './equal.ts'
-import { createNobleDigest, nobleHash } from './noble-hash.ts'
+import { createIncrementalDigest, nobleHash } from './noble-hash.ts'
 
 /**
  * The pure-JavaScript backend: @noble/hashes, synchronous, for runtimes without `crypto.subtle`
@@ -56,5 +56,5 @@ export const nobleBackend: CryptoBackend = {
     return nobleHash(hash)(data)
   },
 
-  createDigest: createNobleDigest,
+  createDigest: createIncrementalDigest,
 }
