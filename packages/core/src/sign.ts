@@ -19,7 +19,10 @@ export interface SignOptions extends ClockOptions {
   nonce?: () => string
   /** Crypto backend. @default node:crypto on Node/Deno/Bun, WebCrypto in browsers (noble where WebCrypto is missing) */
   crypto?: CryptoBackend
-  /** Largest body buffered when a scheme needs the whole body (streams only; Blobs are hashed in pieces). @default 16 MiB */
+  /**
+   * Largest body buffered when a scheme needs the whole body (streams); with WebCrypto also the largest
+   * Blob read whole and hashed in one `subtle.digest` call (bigger Blobs are hashed in pieces). @default 16 MiB
+   */
   maxBufferedBodyBytes?: number
 }
 

@@ -30,7 +30,10 @@ export interface VerifyOptions extends ClockOptions {
   required?: readonly string[]
   /** Crypto backend. @default as for signing */
   crypto?: CryptoBackend
-  /** Largest body buffered when a scheme needs the whole body. @default 16 MiB */
+  /**
+   * Largest body buffered when a scheme needs the whole body (streams); with WebCrypto also the largest
+   * Blob read whole and hashed in one `subtle.digest` call. @default 16 MiB
+   */
   maxBufferedBodyBytes?: number
 }
 
