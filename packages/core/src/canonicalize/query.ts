@@ -1,4 +1,4 @@
-import { encodeRfc3986, encodeRfc3986Bytes, percentDecodeBytes } from './uri.ts'
+import { encodeRfc3986, encodeRfc3986Bytes, percentDecodeBytes, UNRESERVED_ASCII } from './uri.ts'
 
 /**
  * Query strings: splitting a raw query into its pairs, and the sorted, strictly encoded
@@ -35,7 +35,12 @@ export function splitQuery(search: string): RawQueryPair[] {
  * is kept as is.
  */
 export function canonicalQueryComponent(raw: string): string {
-  return encodeRfc3986Bytes(percentDecodeBytes(raw, true))
+  // Unreserved characters only (no %, no +): already canonical, and the common case.
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i)
+    if (c >= 0x80 || UNRESERVED_ASCII[c] === 0) return encodeRfc3986Bytes(percentDecodeBytes(raw, true))
+  }
+  return raw
 }
 
 /** A name/value pair already in canonical (RFC 3986) encoding. */
@@ -63,8 +68,15 @@ const byNameThenValue = (a: EncodedQueryPair, b: EncodedQueryPair): number =>
  * Every pair is kept, including repeated and empty ones (`a=&a=1`).
  */
 export function sortedQueryString(pairs: readonly EncodedQueryPair[]): string {
-  return [...pairs]
-    .sort(byNameThenValue)
-    .map((p) => `${p.name}=${p.value}`)
-    .join('&')
+  // Queries are often written sorted already: check before copying and sorting.
+  let sorted = pairs
+  for (let i = 1; i < pairs.length; i++) {
+    if (byNameThenValue(pairs[i - 1]!, pairs[i]!) > 0) {
+      sorted = [...pairs].sort(byNameThenValue)
+      break
+    }
+  }
+  let out = ''
+  for (let i = 0; i < sorted.length; i++) out += `${i === 0 ? '' : '&'}${sorted[i]!.name}=${sorted[i]!.value}`
+  return out
 }

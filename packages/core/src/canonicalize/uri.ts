@@ -16,6 +16,10 @@ const BYTE_FORM: readonly string[] = Array.from({ length: 256 }, (_, b) => {
   return b < 0x80 && UNRESERVED_ONLY.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`
 })
 const SLASH = 0x2f
+const DOT = 0x2e
+
+/** 1 for the ASCII codes of the RFC 3986 unreserved set, for char-code scans. */
+export const UNRESERVED_ASCII: Uint8Array = Uint8Array.from({ length: 128 }, (_, c) => (UNRESERVED_ONLY.test(String.fromCharCode(c)) ? 1 : 0))
 
 /**
  * Percent-encodes bytes per RFC 3986: every byte outside the unreserved set becomes `%XX` with
@@ -93,6 +97,7 @@ export function recodePathSegments(path: string): string {
  * Only literal dots count (`%2E` is a name, as in the AWS SDKs).
  */
 export function normalizePathSegments(path: string): string {
+  if (isPlainPath(path)) return path
   const segments: string[] = []
   for (const segment of path.split('/')) {
     if (segment === '' || segment === '.') continue
@@ -102,4 +107,20 @@ export function normalizePathSegments(path: string): string {
   const lead = path.startsWith('/') ? '/' : ''
   const trail = segments.length > 0 && path.endsWith('/') ? '/' : ''
   return lead + segments.join('/') + trail
+}
+
+/**
+ * Whether a path is already normalized and needs no encoding: it starts with `/`, is made of
+ * unreserved characters and single slashes, and no segment starts with a dot (so none is `.` or
+ * `..`). Most request paths are; {@link normalizePathSegments} and {@link encodeRfc3986} leave them as they are.
+ */
+export function isPlainPath(path: string): boolean {
+  if (path.charCodeAt(0) !== SLASH) return false
+  for (let i = 1; i < path.length; i++) {
+    const c = path.charCodeAt(i)
+    if (c === SLASH || c === DOT) {
+      if (path.charCodeAt(i - 1) === SLASH) return false
+    } else if (c >= 0x80 || UNRESERVED_ASCII[c] === 0) return false
+  }
+  return true
 }

@@ -16,7 +16,26 @@ export function signableHeaderNames(headers: HeaderMap, extra: ReadonlySet<strin
  * the ends trimmed, repeated headers joined with `,` in order of appearance.
  */
 export function canonicalHeaderValue(values: readonly string[]): string {
-  return values.map((v) => v.replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')).join(',')
+  if (values.length === 1) return canonicalValue(values[0]!)
+  return values.map(canonicalValue).join(',')
+}
+
+function canonicalValue(value: string): string {
+  return isCanonicalValue(value) ? value : value.replace(/[ \t]+/g, ' ').replace(/^ | $/g, '')
+}
+
+/** Whether a value has no tab, no run of spaces and no space at either end (most values): then it is its own canonical form. */
+function isCanonicalValue(value: string): boolean {
+  let space = true
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 0x09) return false
+    if (c === 0x20) {
+      if (space) return false
+      space = true
+    } else space = false
+  }
+  return !space || value.length === 0
 }
 
 /**

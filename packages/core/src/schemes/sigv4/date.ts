@@ -1,8 +1,5 @@
 import { fail } from '../../errors.ts'
 
-/** `YYYYMMDD'T'HHMMSS'Z'`, the ISO 8601 basic format SigV4 signs (UTC, whole seconds). */
-const AMZ_DATE = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/
-
 // The last second formatted: a busy signer formats the same second many times.
 let lastSecond = NaN
 let lastText = ''
@@ -24,13 +21,35 @@ function formatAmzDateUncached(ms: number): string {
   return date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')
 }
 
-/** Unix seconds of a SigV4 timestamp, or `undefined` when it is not one (including impossible dates). */
+// Days per month of a common year; February gains one in leap years.
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+
+/** The number written by the ASCII digits text[from, to), or -1 when one is not a digit. */
+function digits(text: string, from: number, to: number): number {
+  let n = 0
+  for (let i = from; i < to; i++) {
+    const d = text.charCodeAt(i) - 0x30
+    if (d < 0 || d > 9) return -1
+    n = n * 10 + d
+  }
+  return n
+}
+
+/**
+ * Unix seconds of a SigV4 timestamp, or `undefined` when it is not one: another format, an
+ * impossible date (month 13, Feb 30, hour 24, second 60), or a year before 1970, which
+ * {@link formatAmzDate} cannot write back. Parsed by hand: it runs on every verification.
+ */
 export function parseAmzDate(text: string): number | undefined {
-  const m = AMZ_DATE.exec(text)
-  if (!m) return undefined
-  const [y, mo, d, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number]
-  const ms = Date.UTC(y, mo - 1, d, h, mi, s)
-  // Date.UTC rolls over (month 13, Feb 30, hour 24): a round trip catches it.
-  if (formatAmzDate(ms) !== text) return undefined
-  return ms / 1000
+  if (text.length !== 16 || text.charCodeAt(8) !== 0x54 /* T */ || text.charCodeAt(15) !== 0x5a /* Z */) return undefined
+  const y = digits(text, 0, 4)
+  const mo = digits(text, 4, 6)
+  const d = digits(text, 6, 8)
+  const h = digits(text, 9, 11)
+  const mi = digits(text, 11, 13)
+  const s = digits(text, 13, 15)
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || h < 0 || h > 23 || mi < 0 || mi > 59 || s < 0 || s > 59) return undefined
+  const leap = y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)
+  if (d > MONTH_DAYS[mo - 1]! + (mo === 2 && leap ? 1 : 0)) return undefined
+  return Date.UTC(y, mo - 1, d, h, mi, s) / 1000
 }

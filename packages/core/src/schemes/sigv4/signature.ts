@@ -1,11 +1,11 @@
 import { fromHex, toHex } from '../../canonicalize/encoding.ts'
-import { hmacText, hmacVerifyText } from '../../crypto/text.ts'
-import type { CryptoBackend } from '../../crypto/backend.ts'
+import { digestText, hmacText, hmacVerifyText } from '../../crypto/text.ts'
+import type { CryptoBackend, KeyMaterial, MaybePromise } from '../../crypto/backend.ts'
 import { fail } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
 import { secretBytes } from '../../keys.ts'
+import { signingKeyOf } from './signing-key.ts'
 import { createStringToSign } from './string-to-sign.ts'
-import { getSigningKey } from './signing-key.ts'
 
 /** What the signature is computed over: the canonical request, its date and scope. */
 export interface SignatureInput {
@@ -19,29 +19,67 @@ export interface SignatureInput {
 // The access key id ends up in `Credential=<id>/<scope>,`: no '/', ',', '=', ';' or whitespace.
 const ACCESS_KEY_ID = /^[^\s/,;=]+$/
 
+// Resolved keys are cached frozen objects (keys.ts): the last one checked need not be checked again.
+let lastChecked: ResolvedKey | undefined
+
 /** The key's secret bytes for SigV4, after checking the key fits the scheme. Throws `invalid_key`/`unsupported_algorithm`. */
 export function sigv4Secret(key: ResolvedKey): Uint8Array {
-  if (!ACCESS_KEY_ID.test(key.id)) {
-    fail('invalid_key', `sigv4: key id ${JSON.stringify(key.id)} cannot be an access key id (it must not contain '/', ',', ';', '=' or spaces)`, { keyId: key.id })
+  if (key !== lastChecked) {
+    if (!ACCESS_KEY_ID.test(key.id)) {
+      fail('invalid_key', `sigv4: key id ${JSON.stringify(key.id)} cannot be an access key id (it must not contain '/', ',', ';', '=' or spaces)`, { keyId: key.id })
+    }
+    if (key.algorithm !== 'sha256') {
+      fail('unsupported_algorithm', `sigv4 signs with HMAC-SHA256 only; key ${JSON.stringify(key.id)} is set to ${key.algorithm}`, { keyId: key.id, expected: 'sha256', received: key.algorithm })
+    }
+    const bytes = secretBytes(key, 'sigv4')
+    lastChecked = key
+    return bytes
   }
-  if (key.algorithm !== 'sha256') {
-    fail('unsupported_algorithm', `sigv4 signs with HMAC-SHA256 only; key ${JSON.stringify(key.id)} is set to ${key.algorithm}`, { keyId: key.id, expected: 'sha256', received: key.algorithm })
-  }
-  return secretBytes(key, 'sigv4')
+  return key.material.bytes!
 }
 
-/** The string to sign and the lower-case hex signature. */
-export async function computeSignature(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput): Promise<{ stringToSign: string; signature: string }> {
-  const stringToSign = await createStringToSign(crypto, input.amzDate, input.scope, input.canonicalRequest)
-  const signingKey = await getSigningKey(crypto, secret, input.amzDate.slice(0, 8), input.region, input.service)
-  return { stringToSign, signature: toHex(await hmacText(crypto, signingKey, 'sha256', stringToSign)) }
+/**
+ * Whether a backend answered with a promise. The node:crypto backend answers synchronously, and
+ * awaiting a value that is already there still costs a microtask turn per step.
+ */
+export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
+  return typeof (value as { then?: unknown } | undefined)?.then === 'function'
+}
+
+function stringToSignOf(input: SignatureInput, hash: Uint8Array): string {
+  return createStringToSign(input.amzDate, input.scope, toHex(hash))
+}
+
+function signingKey(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput): MaybePromise<KeyMaterial> {
+  return signingKeyOf(crypto, secret, input.amzDate.slice(0, 8), input.region, input.service)
+}
+
+/** The string to sign and the lower-case hex signature (synchronous when the backend is). */
+export function computeSignature(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput): MaybePromise<{ stringToSign: string; signature: string }> {
+  const hash = digestText(crypto, 'sha256', input.canonicalRequest)
+  if (isPromise(hash)) return hash.then((h) => signWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, h)))
+  return signWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, hash))
+}
+
+function signWith(crypto: CryptoBackend, key: MaybePromise<KeyMaterial>, stringToSign: string): MaybePromise<{ stringToSign: string; signature: string }> {
+  if (isPromise(key)) return key.then((k) => signWith(crypto, k, stringToSign))
+  const mac = hmacText(crypto, key, 'sha256', stringToSign)
+  if (isPromise(mac)) return mac.then((m) => ({ stringToSign, signature: toHex(m) }))
+  return { stringToSign, signature: toHex(mac) }
 }
 
 /** The string to sign, and whether `signatureHex` is its HMAC, compared in constant time by the backend. */
-export async function checkSignature(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput, signatureHex: string): Promise<{ stringToSign: string; valid: boolean }> {
-  const stringToSign = await createStringToSign(crypto, input.amzDate, input.scope, input.canonicalRequest)
-  const signingKey = await getSigningKey(crypto, secret, input.amzDate.slice(0, 8), input.region, input.service)
+export function checkSignature(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput, signatureHex: string): MaybePromise<{ stringToSign: string; valid: boolean }> {
+  const hash = digestText(crypto, 'sha256', input.canonicalRequest)
+  if (isPromise(hash)) return hash.then((h) => checkWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, h), signatureHex))
+  return checkWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, hash), signatureHex)
+}
+
+function checkWith(crypto: CryptoBackend, key: MaybePromise<KeyMaterial>, stringToSign: string, signatureHex: string): MaybePromise<{ stringToSign: string; valid: boolean }> {
+  if (isPromise(key)) return key.then((k) => checkWith(crypto, k, stringToSign, signatureHex))
   const mac = fromHex(signatureHex)
-  const valid = mac !== undefined && (await hmacVerifyText(crypto, signingKey, 'sha256', stringToSign, mac))
+  if (mac === undefined) return { stringToSign, valid: false }
+  const valid = hmacVerifyText(crypto, key, 'sha256', stringToSign, mac)
+  if (isPromise(valid)) return valid.then((v) => ({ stringToSign, valid: v }))
   return { stringToSign, valid }
 }

@@ -14,9 +14,22 @@ import { SCOPE_TERMINATOR } from './constants.ts'
  */
 export const MAX_SIGNING_KEYS = 64
 
-const cache = new Map<string, Promise<KeyMaterial>>()
+interface Entry {
+  readonly secret: Uint8Array
+  readonly shortDate: string
+  readonly region: string
+  readonly service: string
+  readonly pending: Promise<KeyMaterial>
+  /** The key once derived, so that a cache hit needs no await. */
+  resolved: KeyMaterial | undefined
+}
+
+const cache = new Map<string, Entry>()
 const secretIds = new WeakMap<Uint8Array, number>()
 let nextSecretId = 0
+// The entry returned last. It is also the most recently used one in `cache`, so answering it again
+// without the key string and the delete+set reorder keeps the LRU order exact.
+let last: Entry | undefined
 
 function material(bytes: Uint8Array): KeyMaterial {
   return keyMaterial({ bytes })
@@ -34,8 +47,11 @@ async function derive(crypto: CryptoBackend, secret: Uint8Array, shortDate: stri
   return key
 }
 
-/** The signing key of `secret` for one day, region and service (see the cache notes above). */
-export function getSigningKey(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): Promise<KeyMaterial> {
+function lookup(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): Entry {
+  const recent = last
+  if (recent !== undefined && recent.secret === secret && recent.shortDate === shortDate && recent.region === region && recent.service === service) {
+    return recent
+  }
   let id = secretIds.get(secret)
   if (id === undefined) {
     id = nextSecretId++
@@ -46,16 +62,36 @@ export function getSigningKey(crypto: CryptoBackend, secret: Uint8Array, shortDa
   if (hit) {
     cache.delete(cacheKey)
     cache.set(cacheKey, hit)
+    last = hit
     return hit
   }
   const pending = derive(crypto, secret, shortDate, region, service)
-  cache.set(cacheKey, pending)
+  const entry: Entry = { secret, shortDate, region, service, pending, resolved: undefined }
+  cache.set(cacheKey, entry)
   if (cache.size > MAX_SIGNING_KEYS) cache.delete(cache.keys().next().value!)
-  // A failed derivation (crypto unavailable…) must not stay cached.
-  pending.catch(() => {
-    if (cache.get(cacheKey) === pending) cache.delete(cacheKey)
-  })
-  return pending
+  last = entry
+  pending.then(
+    (key) => {
+      entry.resolved = key
+    },
+    // A failed derivation (crypto unavailable…) must not stay cached.
+    () => {
+      if (cache.get(cacheKey) === entry) cache.delete(cacheKey)
+      if (last === entry) last = undefined
+    },
+  )
+  return entry
+}
+
+/** The signing key of `secret` for one day, region and service (see the cache notes above). */
+export function getSigningKey(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): Promise<KeyMaterial> {
+  return lookup(crypto, secret, shortDate, region, service).pending
+}
+
+/** As {@link getSigningKey}, but the key itself once it has been derived (no promise to await on a cache hit). */
+export function signingKeyOf(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): KeyMaterial | Promise<KeyMaterial> {
+  const entry = lookup(crypto, secret, shortDate, region, service)
+  return entry.resolved ?? entry.pending
 }
 
 /** Number of cached signing keys (for tests). */
