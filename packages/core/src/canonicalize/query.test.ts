@@ -36,6 +36,10 @@ describe('canonicalQueryComponent', () => {
     expect(canonicalQueryComponent('%ff')).toBe('%FF')
     expect(canonicalQueryComponent('50%')).toBe('50%25')
   })
+
+  it('leaves a component of unreserved characters as it is', () => {
+    for (const c of ['', 'a', 'include', 'A-Z_a.z~09']) expect(canonicalQueryComponent(c)).toBe(c)
+  })
 })
 
 describe('sortedQueryString', () => {
@@ -46,6 +50,14 @@ describe('sortedQueryString', () => {
 
   it('orders a name before the longer names it prefixes (not by "name=value" strings)', () => {
     expect(sortedQueryString([encodeQueryPair('a-b', '1'), encodeQueryPair('a', '2')])).toBe('a=2&a-b=1')
+  })
+
+  it('keeps pairs that are already sorted, and does not reorder its argument', () => {
+    const pairs = [encodeQueryPair('b', '1'), encodeQueryPair('a', '2')]
+    expect(sortedQueryString(pairs)).toBe('a=2&b=1')
+    expect(pairs.map((p) => p.name)).toEqual(['b', 'a'])
+    expect(sortedQueryString([encodeQueryPair('a', '1'), encodeQueryPair('a', '2')])).toBe('a=1&a=2')
+    expect(sortedQueryString([])).toBe('')
   })
 
   it('sorts upper case before lower case (byte order)', () => {

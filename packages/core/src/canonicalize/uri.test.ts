@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { encodeRfc3986, encodeRfc3986Bytes, normalizePathSegments, percentDecodeBytes, recodePathSegments } from './uri.ts'
+import { encodeRfc3986, encodeRfc3986Bytes, isPlainPath, normalizePathSegments, percentDecodeBytes, recodePathSegments } from './uri.ts'
 
 const UNRESERVED = '-._~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
 
@@ -91,5 +91,22 @@ describe('normalizePathSegments', () => {
     expect(normalizePathSegments('/')).toBe('/')
     expect(normalizePathSegments('')).toBe('')
     expect(normalizePathSegments('a/b/')).toBe('a/b/')
+  })
+})
+
+describe('isPlainPath', () => {
+  it('accepts absolute paths of unreserved characters and single slashes, no segment starting with a dot', () => {
+    for (const p of ['/', '/a', '/v1/orders/12345', '/a/', '/a.b/c~d_e-f', '/a..b']) expect(isPlainPath(p)).toBe(true)
+  })
+
+  it('refuses anything normalization or encoding would change', () => {
+    for (const p of ['', 'a/b', '//', '/a//b', '/.', '/./a', '/a/..', '/.well-known', '/a%20b', '/a b', '/a+b', '/é']) expect(isPlainPath(p)).toBe(false)
+  })
+
+  it('agrees with normalizePathSegments and encodeRfc3986 on what it accepts', () => {
+    for (const p of ['/', '/a', '/a/', '/v1/orders/12345', '/a.b/c~d']) {
+      expect(normalizePathSegments(p)).toBe(p)
+      expect(encodeRfc3986(p, true)).toBe(p)
+    }
   })
 })

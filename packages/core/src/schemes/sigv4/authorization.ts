@@ -26,21 +26,31 @@ export function parseAuthorization(value: string): AuthorizationFields {
   if (!value.startsWith(ALGORITHM) || !/^[ \t]/.test(rest)) {
     fail('malformed_signature', `sigv4: the Authorization header must start with "${ALGORITHM} "`, { component: 'authorization' })
   }
-  const fields = new Map<string, string>()
+  let credential: string | undefined
+  let signedHeaders: string | undefined
+  let signature: string | undefined
   for (const part of rest.split(',')) {
     const item = part.trim()
     const eq = item.indexOf('=')
     const name = eq === -1 ? item : item.slice(0, eq)
-    if (eq === -1 || !['Credential', 'SignedHeaders', 'Signature'].includes(name)) {
+    const field = item.slice(eq + 1)
+    if (eq !== -1 && name === 'Credential' && credential === undefined) credential = field
+    else if (eq !== -1 && name === 'SignedHeaders' && signedHeaders === undefined) signedHeaders = field
+    else if (eq !== -1 && name === 'Signature' && signature === undefined) signature = field
+    else if (eq === -1 || !FIELDS.includes(name)) {
       fail('malformed_signature', `sigv4: unexpected Authorization field ${JSON.stringify(item.slice(0, 40))}; expected Credential=, SignedHeaders= and Signature=`, { component: 'authorization' })
-    }
-    if (fields.has(name)) fail('malformed_signature', `sigv4: the Authorization header has ${name} twice`, { component: 'authorization' })
-    fields.set(name, item.slice(eq + 1))
+    } else fail('malformed_signature', `sigv4: the Authorization header has ${name} twice`, { component: 'authorization' })
   }
-  for (const name of ['Credential', 'SignedHeaders', 'Signature']) {
-    if (!fields.has(name)) fail('malformed_signature', `sigv4: the Authorization header has no ${name}=`, { component: 'authorization' })
-  }
-  return { credential: fields.get('Credential')!, signedHeaders: fields.get('SignedHeaders')!, signature: fields.get('Signature')! }
+  if (credential === undefined) return missing('Credential')
+  if (signedHeaders === undefined) return missing('SignedHeaders')
+  if (signature === undefined) return missing('Signature')
+  return { credential, signedHeaders, signature }
+}
+
+const FIELDS = ['Credential', 'SignedHeaders', 'Signature']
+
+function missing(name: string): never {
+  return fail('malformed_signature', `sigv4: the Authorization header has no ${name}=`, { component: 'authorization' })
 }
 
 /** The parts of `<access key id>/<YYYYMMDD>/<region>/<service>/aws4_request`. */
@@ -62,7 +72,7 @@ export function parseCredential(value: string, where: string): Credential {
     })
   }
   const [accessKeyId, shortDate, region, service] = parts as [string, string, string, string]
-  return { accessKeyId, shortDate, region, service, scope: parts.slice(1).join('/') }
+  return { accessKeyId, shortDate, region, service, scope: value.slice(accessKeyId.length + 1) }
 }
 
 const SIGNED_HEADER_LIST = /^[!#$%&'*+\-.^_`|~0-9a-z]+(;[!#$%&'*+\-.^_`|~0-9a-z]+)*$/
@@ -81,6 +91,15 @@ export function parseSignedHeaders(value: string, where: string): string[] {
 
 /** A SigV4 signature: 64 lower-case hex digits. Throws `malformed_signature`. */
 export function parseSignatureHex(value: string, where: string): string {
-  if (!/^[0-9a-f]{64}$/.test(value)) fail('malformed_signature', `sigv4: ${where} must be 64 lower-case hex digits`, { component: where })
+  if (!isLowerHex64(value)) fail('malformed_signature', `sigv4: ${where} must be 64 lower-case hex digits`, { component: where })
   return value
+}
+
+function isLowerHex64(value: string): boolean {
+  if (value.length !== 64) return false
+  for (let i = 0; i < 64; i++) {
+    const c = value.charCodeAt(i)
+    if (!((c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66))) return false
+  }
+  return true
 }

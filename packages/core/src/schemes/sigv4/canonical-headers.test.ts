@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { canonicalHeaderValue, getCanonicalHeaders, isUnsignableHeader, signableHeaderNames } from './canonical-headers.ts'
+import { canonicalHeaderValue, formatCanonicalHeaders, isUnsignableHeader, signableHeaders } from './canonical-headers.ts'
 
 describe('canonicalHeaderValue', () => {
   it('trims and collapses runs of spaces and tabs', () => {
@@ -13,6 +13,12 @@ describe('canonicalHeaderValue', () => {
 
   it('keeps an empty value empty', () => {
     expect(canonicalHeaderValue(['   '])).toBe('')
+    expect(canonicalHeaderValue([''])).toBe('')
+  })
+
+  it('leaves a value that is already canonical as it is', () => {
+    for (const v of ['a', 'a b c', 'x=1; y="2"']) expect(canonicalHeaderValue([v])).toBe(v)
+    for (const [v, c] of [[' a', 'a'], ['a ', 'a'], ['a  b', 'a b'], ['a\tb', 'a b'], [' ', '']]) expect(canonicalHeaderValue([v!])).toBe(c)
   })
 })
 
@@ -25,21 +31,52 @@ describe('signable headers', () => {
     for (const name of ['host', 'content-type', 'x-amz-date', 'date', 'content-length']) expect(isUnsignableHeader(name, extra)).toBe(false)
   })
 
-  it('lists the rest sorted', () => {
-    const headers = new Map([
-      ['x-b', ['1']],
+  const request = (headers: [string, string[]][]) => ({ url: new URL('https://example.com:8443/'), headers: new Map(headers) })
+  const options = { unsignableHeaders: new Set<string>(), signSessionToken: true }
+
+  it('lists the rest sorted, with canonical values', () => {
+    const message = request([
+      ['x-b', [' 1  2 ']],
       ['user-agent', ['ua']],
       ['host', ['h']],
       ['content-type', ['t']],
     ])
-    expect(signableHeaderNames(headers, new Set())).toEqual(['content-type', 'host', 'x-b'])
+    expect(signableHeaders(message, new Map(), options)).toEqual([
+      ['content-type', 't'],
+      ['host', 'h'],
+      ['x-b', '1 2'],
+    ])
+  })
+
+  it('adds host from the URL when absent, and signs host even when told not to', () => {
+    expect(signableHeaders(request([['a', ['1']]]), new Map(), options)).toEqual([
+      ['a', '1'],
+      ['host', 'example.com:8443'],
+    ])
+    expect(signableHeaders(request([['host', ['h']]]), new Map(), { ...options, unsignableHeaders: new Set(['host']) })).toEqual([['host', 'h']])
+  })
+
+  it("replaces the request's headers with the added ones, and leaves out an unsigned session token", () => {
+    const message = request([
+      ['x-amz-date', ['20150830T123600Z']],
+      ['x-amz-security-token', ['old']],
+    ])
+    const added = new Map([
+      ['x-amz-date', '20150830T123600Z'],
+      ['x-amz-security-token', 'new  token'],
+    ])
+    expect(signableHeaders(message, added, options)).toEqual([
+      ['host', 'example.com:8443'],
+      ['x-amz-date', '20150830T123600Z'],
+      ['x-amz-security-token', 'new token'],
+    ])
+    expect(signableHeaders(message, added, { ...options, signSessionToken: false }).map(([n]) => n)).toEqual(['host', 'x-amz-date'])
   })
 
   it('writes one name:value line per signed header', () => {
-    const headers = new Map([
-      ['host', ['example.com']],
-      ['my-header1', [' a  b ']],
-    ])
-    expect(getCanonicalHeaders(headers, ['host', 'my-header1'])).toBe('host:example.com\nmy-header1:a b\n')
+    expect(formatCanonicalHeaders([
+      ['host', 'example.com'],
+      ['my-header1', 'a b'],
+    ])).toEqual({ signedHeaders: 'host;my-header1', block: 'host:example.com\nmy-header1:a b\n' })
   })
 })

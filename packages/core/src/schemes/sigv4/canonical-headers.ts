@@ -1,14 +1,9 @@
-import type { HeaderMap, NormalizedRequest } from '../../message.ts'
-import { HOST_HEADER, UNSIGNABLE_HEADERS } from './constants.ts'
+import type { NormalizedRequest } from '../../message.ts'
+import { HOST_HEADER, TOKEN_HEADER, UNSIGNABLE_HEADERS } from './constants.ts'
 
 /** Whether a (lower-case) header is left out of the signature: the built-in list, `proxy-*`, `sec-*`, or the caller's. */
 export function isUnsignableHeader(name: string, extra: ReadonlySet<string>): boolean {
   return UNSIGNABLE_HEADERS.has(name) || name.startsWith('proxy-') || name.startsWith('sec-') || extra.has(name)
-}
-
-/** Names of the headers to sign, sorted (lower-case ASCII, so code-unit order is byte order). */
-export function signableHeaderNames(headers: HeaderMap, extra: ReadonlySet<string>): string[] {
-  return [...headers.keys()].filter((name) => !isUnsignableHeader(name, extra)).sort()
 }
 
 /**
@@ -38,22 +33,50 @@ function isCanonicalValue(value: string): boolean {
   return !space || value.length === 0
 }
 
-/**
- * The canonical headers block: one `name:value` line per signed header, each ending with LF.
- * `names` must be sorted and present in `headers` (the caller checks).
- */
-export function getCanonicalHeaders(headers: HeaderMap, names: readonly string[]): string {
-  let out = ''
-  for (const name of names) out += `${name}:${canonicalHeaderValue(headers.get(name) ?? [])}\n`
-  return out
+/** One signed header: its name and canonical value. */
+export type CanonicalHeader = readonly [name: string, value: string]
+
+const byName = (a: CanonicalHeader, b: CanonicalHeader): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
+
+/** What decides which headers a signer signs. */
+export interface SignableHeaderOptions {
+  /** The caller's extra unsignable header names (lower case). */
+  readonly unsignableHeaders: ReadonlySet<string>
+  /** Whether `x-amz-security-token` is signed. */
+  readonly signSessionToken: boolean
 }
 
 /**
- * The request's headers as the server will see them: the caller's, plus `host` from the URL when
- * absent (fetch and node:http send it from the URL, default port omitted). A copy, so a signer can add to it.
+ * The headers a signer signs, sorted by name (lower-case ASCII, so code-unit order is byte
+ * order), with their canonical values: the request's headers as the server will see them, that
+ * is with `host` from the URL when absent (fetch and node:http send it from the URL, default port
+ * omitted) and with `added` (the headers the signer adds, which replace the request's). Left out:
+ * the unsignable headers (see {@link isUnsignableHeader}), and `x-amz-security-token` with
+ * `signSessionToken: false` (sent but not signed). `host` is always signed.
  */
-export function headersWithHost(message: NormalizedRequest): Map<string, readonly string[]> {
-  const headers = new Map<string, readonly string[]>(message.headers)
-  if (!headers.has(HOST_HEADER)) headers.set(HOST_HEADER, [message.url.host])
-  return headers
+export function signableHeaders(message: Pick<NormalizedRequest, 'headers' | 'url'>, added: ReadonlyMap<string, string>, options: SignableHeaderOptions): CanonicalHeader[] {
+  const out: CanonicalHeader[] = []
+  for (const [name, values] of message.headers) {
+    if (added.has(name)) continue
+    if (name === HOST_HEADER || signable(name, options)) out.push([name, canonicalHeaderValue(values)])
+  }
+  for (const [name, value] of added) if (signable(name, options)) out.push([name, canonicalHeaderValue([value])])
+  if (!message.headers.has(HOST_HEADER)) out.push([HOST_HEADER, message.url.host])
+  return out.sort(byName)
+}
+
+function signable(name: string, options: SignableHeaderOptions): boolean {
+  return !isUnsignableHeader(name, options.unsignableHeaders) && (options.signSessionToken || name !== TOKEN_HEADER)
+}
+
+/** The signed header names joined with `;`, and the canonical headers block: one `name:value` line per header, each ending with LF. */
+export function formatCanonicalHeaders(headers: readonly CanonicalHeader[]): { signedHeaders: string; block: string } {
+  let signedHeaders = ''
+  let block = ''
+  for (let i = 0; i < headers.length; i++) {
+    const [name, value] = headers[i]!
+    signedHeaders += i === 0 ? name : `;${name}`
+    block += `${name}:${value}\n`
+  }
+  return { signedHeaders, block }
 }

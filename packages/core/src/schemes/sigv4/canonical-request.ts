@@ -3,7 +3,7 @@ export interface CanonicalRequestParts {
   readonly method: string
   readonly uri: string
   readonly query: string
-  /** The canonical headers block, each line ending with LF (see `getCanonicalHeaders`). */
+  /** The canonical headers block, each line ending with LF (see `formatCanonicalHeaders`). */
   readonly headers: string
   /** Signed header names joined with `;`. */
   readonly signedHeaders: string

@@ -5,6 +5,8 @@ export const ALGORITHM = 'AWS4-HMAC-SHA256'
 export const SCOPE_TERMINATOR = 'aws4_request'
 /** Payload hash meaning "the body is not signed". */
 export const UNSIGNED_PAYLOAD = 'UNSIGNED-PAYLOAD'
+/** Hex SHA-256 of no bytes: the payload hash of every request without a body. */
+export const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
 
 export const AMZ_DATE_HEADER = 'x-amz-date'
 export const TOKEN_HEADER = 'x-amz-security-token'

@@ -15,6 +15,13 @@ describe('SigV4 dates', () => {
     for (const bad of ['2015-08-30T12:36:00Z', '20150830T123600', '20150830t123600z', '20150230T000000Z', '20151301T000000Z', '20150830T246000Z', ' 20150830T123600Z']) {
       expect(parseAmzDate(bad)).toBe(undefined)
     }
+    for (const bad of ['20150830T123660Z', '20150431T000000Z', '21000229T000000Z', '19691231T235959Z', '2015083OT123600Z', '20150830T12360０Z']) expect(parseAmzDate(bad)).toBe(undefined)
+  })
+
+  it('knows leap years', () => {
+    expect(parseAmzDate('20000229T000000Z')).toBe(Date.UTC(2000, 1, 29) / 1000)
+    expect(parseAmzDate('20240229T235959Z')).toBe(Date.UTC(2024, 1, 29, 23, 59, 59) / 1000)
+    expect(parseAmzDate('19700101T000000Z')).toBe(0)
   })
 
   it('refuses times it cannot write in four-digit years', () => {

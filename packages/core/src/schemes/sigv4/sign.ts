@@ -5,7 +5,7 @@ import type { HeaderMap, NormalizedRequest } from '../../message.ts'
 import type { SignContext, SignResult } from '../types.ts'
 import { formatAuthorization } from './authorization.ts'
 import { sigv4Base } from './base.ts'
-import { canonicalHeaderValue, isUnsignableHeader } from './canonical-headers.ts'
+import { canonicalHeaderValue, formatCanonicalHeaders, signableHeaders } from './canonical-headers.ts'
 import { getCanonicalQuery, requestQueryPairs } from './canonical-query.ts'
 import { createCanonicalRequest } from './canonical-request.ts'
 import { getCanonicalUri } from './canonical-uri.ts'
@@ -18,11 +18,11 @@ import {
   CREDENTIAL_PARAM,
   DATE_PARAM,
   EXPIRES_PARAM,
-  HOST_HEADER,
   SIGNATURE_PARAM,
   SIGNED_HEADERS_PARAM,
   TOKEN_HEADER,
   TOKEN_PARAM,
+  EMPTY_SHA256,
   UNSIGNED_PAYLOAD,
 } from './constants.ts'
 import { formatAmzDate, parseAmzDate } from './date.ts'
@@ -43,40 +43,6 @@ function headerFormDate(headers: HeaderMap, nowMs: number): string {
   return value
 }
 
-/** One signed header: its name and canonical value. */
-type SignedHeader = readonly [name: string, value: string]
-
-const byName = (a: SignedHeader, b: SignedHeader): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
-
-/**
- * The headers to sign, sorted by name, with their canonical values: the request's headers minus
- * the unsignable ones, the headers the signer adds (`added`, which replace the request's), and
- * `host` from the URL when the request has none. `host` is always signed; an unsigned session
- * token (`signSessionToken: false`) is sent but left out.
- */
-function signedHeaders(config: SigV4Config, message: NormalizedRequest, added: Readonly<Record<string, string>>): SignedHeader[] {
-  const extra = config.unsignableHeaders
-  const signable = (name: string): boolean => !isUnsignableHeader(name, extra) && (config.signSessionToken || name !== TOKEN_HEADER)
-  const out: SignedHeader[] = []
-  for (const [name, values] of message.headers) {
-    if (name === AMZ_DATE_HEADER || name === TOKEN_HEADER || name === CONTENT_SHA256_HEADER) {
-      if (Object.hasOwn(added, name)) continue
-    }
-    if (name === HOST_HEADER || signable(name)) out.push([name, canonicalHeaderValue(values)])
-  }
-  for (const name of ADDABLE_HEADERS) {
-    if (Object.hasOwn(added, name) && signable(name)) out.push([name, canonicalHeaderValue([added[name]!])])
-  }
-  if (!message.headers.has(HOST_HEADER)) out.push([HOST_HEADER, message.url.host])
-  return out.sort(byName)
-}
-
-/** Headers the header form may add to the request. */
-const ADDABLE_HEADERS = [AMZ_DATE_HEADER, TOKEN_HEADER, CONTENT_SHA256_HEADER] as const
-
-// Hex SHA-256 of no bytes: the payload hash of every request without a body.
-const EMPTY_SHA256 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855'
-
 // The last credential scope built: it changes once a day per region and service.
 let lastScope = { shortDate: '', region: '', service: '', scope: '' }
 function scopeOf(shortDate: string, region: string, service: string): string {
@@ -90,14 +56,15 @@ function scopeOf(shortDate: string, region: string, service: string): string {
 export async function signSigV4(config: SigV4Config, message: NormalizedRequest, ctx: SignContext): Promise<SignResult> {
   const secret = sigv4Secret(ctx.key)
   const accessKeyId = ctx.key.id
-  const added: Record<string, string> = {}
+  // Headers the header form adds (replacing the request's own), in the order they are returned.
+  const added = new Map<string, string>()
   const token = config.sessionToken
 
   let amzDate: string
   if (config.form === 'header') {
     amzDate = headerFormDate(message.headers, ctx.nowMs)
-    added[AMZ_DATE_HEADER] = amzDate
-    if (token !== undefined) added[TOKEN_HEADER] = token
+    added.set(AMZ_DATE_HEADER, amzDate)
+    if (token !== undefined) added.set(TOKEN_HEADER, token)
   } else {
     amzDate = formatAmzDate(ctx.nowMs)
   }
@@ -111,16 +78,9 @@ export async function signSigV4(config: SigV4Config, message: NormalizedRequest,
       : ctx.body.absent
         ? EMPTY_SHA256
         : toHex(await ctx.body.digest('sha256'))
-  if (config.form === 'header' && config.applyChecksum && !declared) added[CONTENT_SHA256_HEADER] = payloadHash
+  if (config.form === 'header' && config.applyChecksum && !declared) added.set(CONTENT_SHA256_HEADER, payloadHash)
 
-  const signed = signedHeaders(config, message, added)
-  let signedNames = ''
-  let canonicalHeaders = ''
-  for (let i = 0; i < signed.length; i++) {
-    const [name, value] = signed[i]!
-    signedNames += i === 0 ? name : `;${name}`
-    canonicalHeaders += `${name}:${value}\n`
-  }
+  const { signedHeaders: signedNames, block: canonicalHeaders } = formatCanonicalHeaders(signableHeaders(message, added, config))
   const scope = scopeOf(amzDate.slice(0, 8), config.region, config.service)
 
   // Query form: the parameters the signer sets, in the order AWS signers emit them.
@@ -147,7 +107,9 @@ export async function signSigV4(config: SigV4Config, message: NormalizedRequest,
   const base = sigv4Base(canonicalRequest, stringToSign)
 
   if (config.form === 'header') {
-    return { headers: { [AUTHORIZATION_HEADER]: formatAuthorization(accessKeyId, scope, signedNames, signature), ...added }, base }
+    const headers: Record<string, string> = { [AUTHORIZATION_HEADER]: formatAuthorization(accessKeyId, scope, signedNames, signature) }
+    for (const [name, value] of added) headers[name] = value
+    return { headers, base }
   }
   const query: Record<string, string> = Object.fromEntries(authParams)
   if (token !== undefined && !config.signSessionToken) query[TOKEN_PARAM] = token

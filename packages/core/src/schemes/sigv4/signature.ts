@@ -4,7 +4,7 @@ import type { CryptoBackend, KeyMaterial, MaybePromise } from '../../crypto/back
 import { fail } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
 import { secretBytes } from '../../keys.ts'
-import { signingKeyOf } from './signing-key.ts'
+import { getSigningKey } from './signing-key.ts'
 import { createStringToSign } from './string-to-sign.ts'
 
 /** What the signature is computed over: the canonical request, its date and scope. */
@@ -51,7 +51,7 @@ function stringToSignOf(input: SignatureInput, hash: Uint8Array): string {
 }
 
 function signingKey(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput): MaybePromise<KeyMaterial> {
-  return signingKeyOf(crypto, secret, input.amzDate.slice(0, 8), input.region, input.service)
+  return getSigningKey(crypto, secret, input.amzDate.slice(0, 8), input.region, input.service)
 }
 
 /** The string to sign and the lower-case hex signature (synchronous when the backend is). */

@@ -22,6 +22,19 @@ describe('SigV4 signing key', () => {
     expect(await getSigningKey(nobleBackend, utf8.encode('other'), '20150830', 'us-east-1', 'iam')).not.toBe(a)
   })
 
+  it('answers a derived key without a promise, and keeps the least recently used order when the same key is asked again', async () => {
+    const first = await getSigningKey(nobleBackend, secret, '20150901', 'lru-a', 'iam')
+    expect(getSigningKey(nobleBackend, secret, '20150901', 'lru-a', 'iam')).toBe(first)
+    for (let i = 0; i < MAX_SIGNING_KEYS - 1; i++) {
+      await getSigningKey(nobleBackend, secret, '20150901', `lru-${i}`, 'iam')
+      // Asked again after each newer key: stays the most recently used, so never evicted.
+      expect(getSigningKey(nobleBackend, secret, '20150901', 'lru-a', 'iam')).toBe(first)
+      expect(getSigningKey(nobleBackend, secret, '20150901', 'lru-a', 'iam')).toBe(first)
+    }
+    await getSigningKey(nobleBackend, secret, '20150901', 'lru-new', 'iam')
+    expect(getSigningKey(nobleBackend, secret, '20150901', 'lru-a', 'iam')).toBe(first)
+  })
+
   it('keeps at most MAX_SIGNING_KEYS keys', async () => {
     for (let i = 0; i < MAX_SIGNING_KEYS + 20; i++) await getSigningKey(nobleBackend, secret, '20150830', `region-${i}`, 'iam')
     expect(signingKeyCacheSize()).toBe(MAX_SIGNING_KEYS)

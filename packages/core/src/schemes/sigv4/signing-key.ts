@@ -27,8 +27,9 @@ interface Entry {
 const cache = new Map<string, Entry>()
 const secretIds = new WeakMap<Uint8Array, number>()
 let nextSecretId = 0
-// The entry returned last. It is also the most recently used one in `cache`, so answering it again
-// without the key string and the delete+set reorder keeps the LRU order exact.
+// The entry returned last. It is the most recently used one in `cache` (an entry leaves the cache
+// only as the least recently used, or when its derivation fails, which clears this), so answering it
+// again without building the key string and reordering the Map keeps the LRU order exact.
 let last: Entry | undefined
 
 function material(bytes: Uint8Array): KeyMaterial {
@@ -83,13 +84,11 @@ function lookup(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, re
   return entry
 }
 
-/** The signing key of `secret` for one day, region and service (see the cache notes above). */
-export function getSigningKey(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): Promise<KeyMaterial> {
-  return lookup(crypto, secret, shortDate, region, service).pending
-}
-
-/** As {@link getSigningKey}, but the key itself once it has been derived (no promise to await on a cache hit). */
-export function signingKeyOf(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): KeyMaterial | Promise<KeyMaterial> {
+/**
+ * The signing key of `secret` for one day, region and service (see the cache notes above): the key
+ * itself once derived, so that a cache hit costs no await, else the pending derivation.
+ */
+export function getSigningKey(crypto: CryptoBackend, secret: Uint8Array, shortDate: string, region: string, service: string): KeyMaterial | Promise<KeyMaterial> {
   const entry = lookup(crypto, secret, shortDate, region, service)
   return entry.resolved ?? entry.pending
 }

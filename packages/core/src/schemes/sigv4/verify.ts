@@ -7,7 +7,7 @@ import { headerValue, type NormalizedRequest } from '../../message.ts'
 import type { Verified, VerifyContext } from '../types.ts'
 import { parseAuthorization, parseCredential, parseSignatureHex, parseSignedHeaders, type Credential } from './authorization.ts'
 import { sigv4Base } from './base.ts'
-import { canonicalHeaderValue, getCanonicalHeaders, headersWithHost } from './canonical-headers.ts'
+import { canonicalHeaderValue } from './canonical-headers.ts'
 import { getCanonicalQuery, requestQueryPairs } from './canonical-query.ts'
 import { createCanonicalRequest } from './canonical-request.ts'
 import { getCanonicalUri } from './canonical-uri.ts'
@@ -26,11 +26,16 @@ import {
   SIGNED_HEADERS_PARAM,
   TOKEN_HEADER,
   TOKEN_PARAM,
+  EMPTY_SHA256,
   UNSIGNED_PAYLOAD,
 } from './constants.ts'
 import { parseAmzDate } from './date.ts'
 import { unsignedPayloadFor, type SigV4Config } from './options.ts'
-import { checkSignature, sigv4Secret } from './signature.ts'
+import { checkSignature, isPromise, sigv4Secret } from './signature.ts'
+
+// Query parameters left out of the canonical query when verifying the presigned form.
+const OMIT_SIGNATURE: ReadonlySet<string> = new Set([SIGNATURE_PARAM])
+const OMIT_SIGNATURE_AND_TOKEN: ReadonlySet<string> = new Set([SIGNATURE_PARAM, TOKEN_PARAM])
 
 /** What the request says about its signature, in either form. */
 interface Presented {
@@ -39,6 +44,8 @@ interface Presented {
   amzDate: string
   created: number
   signedHeaders: string[]
+  /** The signed header names as presented (`a;b;c`, checked). */
+  signedHeaderList: string
   signature: string
   /** Query form: X-Amz-Expires. */
   expiresIn?: number
@@ -46,19 +53,29 @@ interface Presented {
   token?: string
 }
 
+/** A query component decoded as a form; one without `%` or `+` is its own decoded form. */
+function decodeQueryComponent(raw: string): string {
+  return raw.indexOf('%') === -1 && raw.indexOf('+') === -1 ? raw : decodeUtf8(percentDecodeBytes(raw, true))
+}
+
+const NO_PARAMS: ReadonlyMap<string, string> = new Map()
+
 /** Query parameters of the presigned form, decoded, each present at most once. */
-function authQueryParams(message: NormalizedRequest): Map<string, string> {
+function authQueryParams(message: NormalizedRequest): ReadonlyMap<string, string> {
+  const search = message.url.search
+  // Every parameter name of the presigned form starts with X-Amz- (written X%2DAmz-… only by odd clients).
+  if (search.indexOf('X-Amz-') === -1 && search.indexOf('%') === -1) return NO_PARAMS
   const out = new Map<string, string>()
-  for (const pair of splitQuery(message.url.search)) {
-    const name = decodeUtf8(percentDecodeBytes(pair.name, true))
+  for (const pair of splitQuery(search)) {
+    const name = decodeQueryComponent(pair.name)
     if (!AUTH_PARAMS.includes(name)) continue
     if (out.has(name)) fail('malformed_signature', `sigv4: the query has ${name} more than once`, { component: name })
-    out.set(name, decodeUtf8(percentDecodeBytes(pair.value, true)))
+    out.set(name, decodeQueryComponent(pair.value))
   }
   return out
 }
 
-function requireParam(params: Map<string, string>, name: string): string {
+function requireParam(params: ReadonlyMap<string, string>, name: string): string {
   const value = params.get(name)
   if (value === undefined) fail('malformed_signature', `sigv4: the presigned URL has no ${name} parameter`, { component: name })
   return value
@@ -91,6 +108,7 @@ function presented(config: SigV4Config, message: NormalizedRequest): Presented {
       credential: parseCredential(fields.credential, 'Credential'),
       ...amzDateOf(dates[0]!.trim(), AMZ_DATE_HEADER),
       signedHeaders: parseSignedHeaders(fields.signedHeaders, 'SignedHeaders'),
+      signedHeaderList: fields.signedHeaders,
       signature: parseSignatureHex(fields.signature, 'Signature'),
       ...(token !== undefined ? { token: token.trim() } : {}),
     }
@@ -113,6 +131,7 @@ function presented(config: SigV4Config, message: NormalizedRequest): Presented {
       credential: parseCredential(requireParam(params, CREDENTIAL_PARAM), CREDENTIAL_PARAM),
       ...amzDateOf(requireParam(params, DATE_PARAM), DATE_PARAM),
       signedHeaders: parseSignedHeaders(requireParam(params, SIGNED_HEADERS_PARAM), SIGNED_HEADERS_PARAM),
+      signedHeaderList: requireParam(params, SIGNED_HEADERS_PARAM),
       signature: parseSignatureHex(requireParam(params, SIGNATURE_PARAM), SIGNATURE_PARAM),
       expiresIn,
       ...(token !== undefined ? { token } : {}),
@@ -143,7 +162,7 @@ async function payloadHashOf(config: SigV4Config, form: 'header' | 'query', mess
       })
     }
   } else {
-    payloadHash = unsignedAllowed ? UNSIGNED_PAYLOAD : toHex(await ctx.body.digest('sha256'))
+    payloadHash = unsignedAllowed ? UNSIGNED_PAYLOAD : ctx.body.absent ? EMPTY_SHA256 : toHex(await ctx.body.digest('sha256'))
   }
   if (payloadHash === UNSIGNED_PAYLOAD && !unsignedAllowed) {
     fail('insufficient_coverage', `sigv4: the payload is not signed (${UNSIGNED_PAYLOAD}); a verifier accepts that only with unsignedPayload: true`, { component: CONTENT_SHA256_HEADER })
@@ -190,24 +209,26 @@ export async function verifySigV4(config: SigV4Config, message: NormalizedReques
   }
 
   const { payloadHash, declared } = await payloadHashOf(config, form, message, ctx)
-  const headers = headersWithHost(message)
+  // The signed headers as the server sees them: the request's, plus host from the URL when absent.
+  let canonicalHeaders = ''
   for (const name of sig.signedHeaders) {
-    if (!headers.has(name)) fail('signature_mismatch', `sigv4: signed header ${JSON.stringify(name)} is not in the request`, { component: name, keyId: credential.accessKeyId })
+    const values = message.headers.get(name) ?? (name === HOST_HEADER ? [message.url.host] : undefined)
+    if (values === undefined) fail('signature_mismatch', `sigv4: signed header ${JSON.stringify(name)} is not in the request`, { component: name, keyId: credential.accessKeyId })
+    canonicalHeaders += `${name}:${canonicalHeaderValue(values)}\n`
   }
-  const omit = new Set([SIGNATURE_PARAM])
-  if (form === 'query' && !config.signSessionToken) omit.add(TOKEN_PARAM)
   const canonicalRequest = createCanonicalRequest({
     method: message.method,
     uri: getCanonicalUri(message.url.pathname, config),
-    query: getCanonicalQuery(requestQueryPairs(message.url.search, form === 'query' ? omit : undefined)),
-    headers: getCanonicalHeaders(headers, sig.signedHeaders),
-    signedHeaders: sig.signedHeaders.join(';'),
+    query: getCanonicalQuery(requestQueryPairs(message.url.search, form === 'header' ? undefined : config.signSessionToken ? OMIT_SIGNATURE : OMIT_SIGNATURE_AND_TOKEN)),
+    headers: canonicalHeaders,
+    signedHeaders: sig.signedHeaderList,
     payloadHash,
   })
 
   const key = await ctx.key(credential.accessKeyId)
   const secret = sigv4Secret(key)
-  const { stringToSign, valid } = await checkSignature(ctx.crypto, secret, { amzDate, region: config.region, service: config.service, scope: credential.scope, canonicalRequest }, sig.signature)
+  const checked = checkSignature(ctx.crypto, secret, { amzDate, region: config.region, service: config.service, scope: credential.scope, canonicalRequest }, sig.signature)
+  const { stringToSign, valid } = isPromise(checked) ? await checked : checked
   const base = sigv4Base(canonicalRequest, stringToSign)
   if (!valid) {
     fail('signature_mismatch', 'sigv4: the signature does not match the request; compare details.base (canonical request and string to sign) with the signer\'s', {
