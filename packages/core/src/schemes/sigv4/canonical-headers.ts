@@ -36,8 +36,6 @@ function isCanonicalValue(value: string): boolean {
 /** One signed header: its name and canonical value. */
 export type CanonicalHeader = readonly [name: string, value: string]
 
-const byName = (a: CanonicalHeader, b: CanonicalHeader): number => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)
-
 /** What decides which headers a signer signs. */
 export interface SignableHeaderOptions {
   /** The caller's extra unsignable header names (lower case). */
@@ -56,13 +54,21 @@ export interface SignableHeaderOptions {
  */
 export function signableHeaders(message: Pick<NormalizedRequest, 'headers' | 'url'>, added: ReadonlyMap<string, string>, options: SignableHeaderOptions): CanonicalHeader[] {
   const out: CanonicalHeader[] = []
-  for (const [name, values] of message.headers) {
-    if (added.has(name)) continue
-    if (name === HOST_HEADER || signable(name, options)) out.push([name, canonicalHeaderValue(values)])
-  }
-  for (const [name, value] of added) if (signable(name, options)) out.push([name, canonicalHeaderValue([value])])
+  message.headers.forEach((values, name) => {
+    if (!added.has(name) && (name === HOST_HEADER || signable(name, options))) out.push([name, canonicalHeaderValue(values)])
+  })
+  added.forEach((value, name) => {
+    if (signable(name, options)) out.push([name, canonicalHeaderValue([value])])
+  })
   if (!message.headers.has(HOST_HEADER)) out.push([HOST_HEADER, message.url.host])
-  return out.sort(byName)
+  // Insertion sort: a request has a handful of headers, and names are unique.
+  for (let i = 1; i < out.length; i++) {
+    const h = out[i]!
+    let j = i - 1
+    for (; j >= 0 && out[j]![0] > h[0]; j--) out[j + 1] = out[j]!
+    out[j + 1] = h
+  }
+  return out
 }
 
 function signable(name: string, options: SignableHeaderOptions): boolean {

@@ -1,4 +1,4 @@
-import { encodeRfc3986, normalizePathSegments, recodePathSegments } from '../../canonicalize/uri.ts'
+import { encodeRfc3986, isPlainPath, normalizePathSegments, recodePathSegments } from '../../canonicalize/uri.ts'
 
 /** How a path becomes the canonical URI. */
 export interface CanonicalUriOptions {
@@ -19,6 +19,8 @@ export interface CanonicalUriOptions {
  *   the object key encoded per RFC 3986, however the client encoded it.
  */
 export function getCanonicalUri(path: string, options: CanonicalUriOptions): string {
+  // Normalized and nothing to encode, whatever the options (most paths).
+  if (isPlainPath(path)) return path
   const normalized = options.normalizePath ? normalizePathSegments(path) : path
   const canonical = options.uriEscapePath ? encodeRfc3986(normalized, true) : recodePathSegments(normalized)
   return canonical === '' ? '/' : canonical
