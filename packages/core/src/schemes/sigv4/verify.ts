@@ -33,6 +33,8 @@ import { parseAmzDate } from './date.ts'
 import { unsignedPayloadFor, type SigV4Config } from './options.ts'
 import { checkSignature, isPromise, sigv4Secret } from './signature.ts'
 
+const HOST_ONLY: readonly string[] = [HOST_HEADER]
+
 // Query parameters left out of the canonical query when verifying the presigned form.
 const OMIT_SIGNATURE: ReadonlySet<string> = new Set([SIGNATURE_PARAM])
 const OMIT_SIGNATURE_AND_TOKEN: ReadonlySet<string> = new Set([SIGNATURE_PARAM, TOKEN_PARAM])
@@ -48,9 +50,9 @@ interface Presented {
   signedHeaderList: string
   signature: string
   /** Query form: X-Amz-Expires. */
-  expiresIn?: number
+  expiresIn: number | undefined
   /** The session token sent, if any. */
-  token?: string
+  token: string | undefined
 }
 
 /** A query component decoded as a form; one without `%` or `+` is its own decoded form. */
@@ -81,10 +83,10 @@ function requireParam(params: ReadonlyMap<string, string>, name: string): string
   return value
 }
 
-function amzDateOf(value: string, where: string): { amzDate: string; created: number } {
+function createdOf(value: string, where: string): number {
   const created = parseAmzDate(value)
   if (created === undefined) fail('malformed_signature', `sigv4: ${where} must be a YYYYMMDDTHHMMSSZ timestamp, received ${JSON.stringify(value.slice(0, 64))}`, { component: where, received: value.slice(0, 64) })
-  return { amzDate: value, created }
+  return created
 }
 
 function presented(config: SigV4Config, message: NormalizedRequest): Presented {
@@ -103,15 +105,13 @@ function presented(config: SigV4Config, message: NormalizedRequest): Presented {
     if (!dates) fail('malformed_signature', 'sigv4: the request has an Authorization header but no X-Amz-Date header', { component: AMZ_DATE_HEADER })
     if (dates.length !== 1) fail('malformed_signature', 'sigv4: the request has more than one X-Amz-Date header', { component: AMZ_DATE_HEADER })
     const token = headerValue(message.headers, TOKEN_HEADER)
-    return {
-      form: 'header',
-      credential: parseCredential(fields.credential, 'Credential'),
-      ...amzDateOf(dates[0]!.trim(), AMZ_DATE_HEADER),
-      signedHeaders: parseSignedHeaders(fields.signedHeaders, 'SignedHeaders'),
-      signedHeaderList: fields.signedHeaders,
-      signature: parseSignatureHex(fields.signature, 'Signature'),
-      ...(token !== undefined ? { token: token.trim() } : {}),
-    }
+    // Checked in this order, so that the error names the first problem.
+    const credential = parseCredential(fields.credential, 'Credential')
+    const amzDate = dates[0]!.trim()
+    const created = createdOf(amzDate, AMZ_DATE_HEADER)
+    const signedHeaders = parseSignedHeaders(fields.signedHeaders, 'SignedHeaders')
+    const signature = parseSignatureHex(fields.signature, 'Signature')
+    return { form: 'header', credential, amzDate, created, signedHeaders, signedHeaderList: fields.signedHeaders, signature, expiresIn: undefined, token: token?.trim() }
   }
   if (isQuery) {
     const algorithm = requireParam(params, ALGORITHM_PARAM)
@@ -126,16 +126,13 @@ function presented(config: SigV4Config, message: NormalizedRequest): Presented {
       })
     }
     const token = params.get(TOKEN_PARAM)
-    return {
-      form: 'query',
-      credential: parseCredential(requireParam(params, CREDENTIAL_PARAM), CREDENTIAL_PARAM),
-      ...amzDateOf(requireParam(params, DATE_PARAM), DATE_PARAM),
-      signedHeaders: parseSignedHeaders(requireParam(params, SIGNED_HEADERS_PARAM), SIGNED_HEADERS_PARAM),
-      signedHeaderList: requireParam(params, SIGNED_HEADERS_PARAM),
-      signature: parseSignatureHex(requireParam(params, SIGNATURE_PARAM), SIGNATURE_PARAM),
-      expiresIn,
-      ...(token !== undefined ? { token } : {}),
-    }
+    const credential = parseCredential(requireParam(params, CREDENTIAL_PARAM), CREDENTIAL_PARAM)
+    const amzDate = requireParam(params, DATE_PARAM)
+    const created = createdOf(amzDate, DATE_PARAM)
+    const signedHeaderList = requireParam(params, SIGNED_HEADERS_PARAM)
+    const signedHeaders = parseSignedHeaders(signedHeaderList, SIGNED_HEADERS_PARAM)
+    const signature = parseSignatureHex(requireParam(params, SIGNATURE_PARAM), SIGNATURE_PARAM)
+    return { form: 'query', credential, amzDate, created, signedHeaders, signedHeaderList, signature, expiresIn, token }
   }
   return fail(
     'missing_signature',
@@ -146,13 +143,18 @@ function presented(config: SigV4Config, message: NormalizedRequest): Presented {
   )
 }
 
-/** The payload hash the signer used, and whether it is a digest of the body still to be checked. */
-async function payloadHashOf(config: SigV4Config, form: 'header' | 'query', message: NormalizedRequest, ctx: VerifyContext): Promise<{ payloadHash: string; declared: boolean }> {
+interface PayloadHash {
+  payloadHash: string
+  /** Whether it is a digest of the body still to be checked. */
+  declared: boolean
+}
+
+/** The payload hash the signer used (a promise only when the body must be hashed to know it). */
+function payloadHashOf(config: SigV4Config, form: 'header' | 'query', message: NormalizedRequest, ctx: VerifyContext): PayloadHash | Promise<PayloadHash> {
   const unsignedAllowed = unsignedPayloadFor(config, form)
   const declared = message.headers.get(CONTENT_SHA256_HEADER)
-  let payloadHash: string
   if (declared) {
-    payloadHash = canonicalHeaderValue(declared)
+    const payloadHash = canonicalHeaderValue(declared)
     if (payloadHash.startsWith('STREAMING-')) {
       fail('unsupported_algorithm', `sigv4: chunked payload signing (${payloadHash.slice(0, 60)}) is not supported`, { component: CONTENT_SHA256_HEADER, received: payloadHash.slice(0, 60) })
     }
@@ -161,13 +163,17 @@ async function payloadHashOf(config: SigV4Config, form: 'header' | 'query', mess
         component: CONTENT_SHA256_HEADER,
       })
     }
-  } else {
-    payloadHash = unsignedAllowed ? UNSIGNED_PAYLOAD : ctx.body.absent ? EMPTY_SHA256 : toHex(await ctx.body.digest('sha256'))
+    if (payloadHash === UNSIGNED_PAYLOAD) return unsignedPayload(unsignedAllowed)
+    return { payloadHash, declared: true }
   }
-  if (payloadHash === UNSIGNED_PAYLOAD && !unsignedAllowed) {
-    fail('insufficient_coverage', `sigv4: the payload is not signed (${UNSIGNED_PAYLOAD}); a verifier accepts that only with unsignedPayload: true`, { component: CONTENT_SHA256_HEADER })
-  }
-  return { payloadHash, declared: declared !== undefined && payloadHash !== UNSIGNED_PAYLOAD }
+  if (unsignedAllowed) return { payloadHash: UNSIGNED_PAYLOAD, declared: false }
+  if (ctx.body.absent) return { payloadHash: EMPTY_SHA256, declared: false }
+  return ctx.body.digest('sha256').then((d) => ({ payloadHash: toHex(d), declared: false }))
+}
+
+function unsignedPayload(allowed: boolean): PayloadHash {
+  if (!allowed) fail('insufficient_coverage', `sigv4: the payload is not signed (${UNSIGNED_PAYLOAD}); a verifier accepts that only with unsignedPayload: true`, { component: CONTENT_SHA256_HEADER })
+  return { payloadHash: UNSIGNED_PAYLOAD, declared: false }
 }
 
 /** Verifies a request signed in either form (Authorization header or presigned URL). */
@@ -198,7 +204,7 @@ export async function verifySigV4(config: SigV4Config, message: NormalizedReques
 
   // Coverage: host always, and whatever the verifier requires (header names, case-insensitive).
   const covered = ['@method', '@path', '@query', ...sig.signedHeaders]
-  const required = [HOST_HEADER, ...(ctx.required ?? []).map((r) => (r.startsWith('@') ? r : r.toLowerCase()))]
+  const required = ctx.required ? [HOST_HEADER, ...ctx.required.map((r) => (r.startsWith('@') ? r : r.toLowerCase()))] : HOST_ONLY
   checkCoverage(covered, required, 'sigv4')
 
   if (config.sessionToken !== undefined && sig.token !== config.sessionToken) {
@@ -208,7 +214,8 @@ export async function verifySigV4(config: SigV4Config, message: NormalizedReques
     })
   }
 
-  const { payloadHash, declared } = await payloadHashOf(config, form, message, ctx)
+  const payload = payloadHashOf(config, form, message, ctx)
+  const { payloadHash, declared } = isPromise(payload) ? await payload : payload
   // The signed headers as the server sees them: the request's, plus host from the URL when absent.
   let canonicalHeaders = ''
   for (const name of sig.signedHeaders) {
