@@ -50,6 +50,18 @@ describe('SignedHeaders and Signature', () => {
     for (const bad of ['Host', 'x-amz-date;host', 'host;host', 'host;;x', '']) expect(() => parseSignedHeaders(bad, 'SignedHeaders')).toThrow('SignedHeaders')
   })
 
+  it('answers the same value again from the last one parsed, read-only, and still rejects a bad one after it', () => {
+    const names = parseSignedHeaders('host;x-a', 'SignedHeaders')
+    expect(parseSignedHeaders('host;x-a', 'SignedHeaders')).toEqual(['host', 'x-a'])
+    expect(Object.isFrozen(names)).toBe(true)
+    expect(() => parseSignedHeaders('x-a;host', 'SignedHeaders')).toThrow('sorted')
+    const credential = parseCredential('AKID/20150830/us-east-1/iam/aws4_request', 'Credential')
+    expect(parseCredential('AKID/20150830/us-east-1/iam/aws4_request', 'Credential')).toEqual(credential)
+    expect(Object.isFrozen(credential)).toBe(true)
+    expect(() => parseCredential('AKID/20150830/us-east-1/iam', 'Credential')).toThrow('Credential must be')
+    expect(parseCredential('B/20150831/eu-west-1/s3/aws4_request', 'Credential').scope).toBe('20150831/eu-west-1/s3/aws4_request')
+  })
+
   it('wants 64 lower-case hex digits', () => {
     expect(parseSignatureHex(SIG, 'Signature')).toBe(SIG)
     for (const bad of ['A'.repeat(64), 'a'.repeat(63), 'g'.repeat(64)]) expect(() => parseSignatureHex(bad, 'Signature')).toThrow('64 lower-case hex')

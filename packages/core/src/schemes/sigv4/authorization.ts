@@ -63,7 +63,9 @@ export interface Credential {
 }
 
 /** Parses a credential; throws `malformed_signature` naming `where` (`Credential` or `X-Amz-Credential`). */
-export function parseCredential(value: string, where: string): Credential {
+export function parseCredential(value: string, where: string): Readonly<Credential> {
+  // A client presents the same credential on every request of the day: the last one parsed is kept.
+  if (value === lastCredential.value) return lastCredential.parsed
   const parts = value.split('/')
   if (parts.length !== 5 || parts.some((p) => p === '') || parts[4] !== SCOPE_TERMINATOR || !/^\d{8}$/.test(parts[1]!)) {
     fail('malformed_signature', `sigv4: ${where} must be <access key id>/<YYYYMMDD>/<region>/<service>/${SCOPE_TERMINATOR}, received ${JSON.stringify(value.slice(0, 200))}`, {
@@ -72,13 +74,19 @@ export function parseCredential(value: string, where: string): Credential {
     })
   }
   const [accessKeyId, shortDate, region, service] = parts as [string, string, string, string]
-  return { accessKeyId, shortDate, region, service, scope: value.slice(accessKeyId.length + 1) }
+  const parsed = Object.freeze({ accessKeyId, shortDate, region, service, scope: value.slice(accessKeyId.length + 1) })
+  lastCredential = { value, parsed }
+  return parsed
 }
+
+let lastCredential: { value: string | undefined; parsed: Readonly<Credential> } = { value: undefined, parsed: Object.freeze({ accessKeyId: '', shortDate: '', region: '', service: '', scope: '' }) }
 
 const SIGNED_HEADER_LIST = /^[!#$%&'*+\-.^_`|~0-9a-z]+(;[!#$%&'*+\-.^_`|~0-9a-z]+)*$/
 
 /** Parses `a;b;c`: lower-case header names, sorted, no repeats. Throws `malformed_signature`. */
-export function parseSignedHeaders(value: string, where: string): string[] {
+export function parseSignedHeaders(value: string, where: string): readonly string[] {
+  // Requests of one client sign the same header names: the last list parsed is kept.
+  if (value === lastSignedHeaders.value) return lastSignedHeaders.names
   if (!SIGNED_HEADER_LIST.test(value)) {
     fail('malformed_signature', `sigv4: ${where} must be lower-case header names separated by ';', received ${JSON.stringify(value.slice(0, 200))}`, { component: where })
   }
@@ -86,8 +94,11 @@ export function parseSignedHeaders(value: string, where: string): string[] {
   for (let i = 1; i < names.length; i++) {
     if (!(names[i - 1]! < names[i]!)) fail('malformed_signature', `sigv4: ${where} must be sorted without repeats (${names[i - 1]} before ${names[i]})`, { component: where })
   }
-  return names
+  lastSignedHeaders = { value, names: Object.freeze(names) }
+  return lastSignedHeaders.names
 }
+
+let lastSignedHeaders: { value: string | undefined; names: readonly string[] } = { value: undefined, names: [] }
 
 /** A SigV4 signature: 64 lower-case hex digits. Throws `malformed_signature`. */
 export function parseSignatureHex(value: string, where: string): string {

@@ -42,10 +42,10 @@ const OMIT_SIGNATURE_AND_TOKEN: ReadonlySet<string> = new Set([SIGNATURE_PARAM, 
 /** What the request says about its signature, in either form. */
 interface Presented {
   form: 'header' | 'query'
-  credential: Credential
+  credential: Readonly<Credential>
   amzDate: string
   created: number
-  signedHeaders: string[]
+  signedHeaders: readonly string[]
   /** The signed header names as presented (`a;b;c`, checked). */
   signedHeaderList: string
   signature: string
