@@ -252,7 +252,8 @@ export async function verifySigV4(config: SigV4Config, message: NormalizedReques
     }
   }
   // Without a nonce, the signature itself identifies the request: with a replay store, each signed request is accepted once.
-  await checkReplay(window, key.id, sig.signature, created)
+  const replay = checkReplay(window, key.id, sig.signature, created)
+  if (replay) await replay
   return {
     scheme: 'sigv4',
     keyId: key.id,
