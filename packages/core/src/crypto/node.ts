@@ -1,5 +1,5 @@
 import { createHash, createHmac, createSecretKey, timingSafeEqual, type KeyObject } from 'node:crypto'
-import { utf8 } from '../canonicalize/encoding.ts'
+import { toBase64, toHex, utf8 } from '../canonicalize/encoding.ts'
 import { fail } from '../errors.ts'
 import { registerTextPath } from './text.ts'
 import { HASH_LENGTH, type CryptoBackend, type HashAlgorithm, type KeyMaterial } from './backend.ts'
@@ -90,5 +90,16 @@ registerTextPath(nodeBackend, {
   digest(hash, text) {
     assertHash(hash)
     return plain(createHash(hash).update(text, 'utf8').digest())
+  },
+  // digest(encoding) returns the string from C++: no Buffer on an external ArrayBuffer to allocate
+  // (~0.8 µs per call on Node 20, a third of an HMAC over a signature base).
+  hmacEncoded(key, hash, text, encoding) {
+    const k = keyObject(key, hash)
+    if (k === undefined) return subtleSign(key.cryptoKey!, hash, utf8.encode(text)).then(encoding === 'hex' ? toHex : toBase64)
+    return createHmac(hash, k).update(text, 'utf8').digest(encoding)
+  },
+  digestEncoded(hash, text, encoding) {
+    assertHash(hash)
+    return createHash(hash).update(text, 'utf8').digest(encoding)
   },
 })

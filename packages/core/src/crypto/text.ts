@@ -1,4 +1,4 @@
-import { utf8 } from '../canonicalize/encoding.ts'
+import { toBase64, toHex, utf8 } from '../canonicalize/encoding.ts'
 import type { CryptoBackend, HashAlgorithm, KeyMaterial, MaybePromise } from './backend.ts'
 
 /**
@@ -11,7 +11,16 @@ export interface TextPath {
   hmac(key: KeyMaterial, hash: HashAlgorithm, text: string): MaybePromise<Uint8Array>
   hmacVerify(key: KeyMaterial, hash: HashAlgorithm, text: string, mac: Uint8Array): MaybePromise<boolean>
   digest(hash: HashAlgorithm, text: string): MaybePromise<Uint8Array>
+  /**
+   * hmac/digest as lower-case hex or standard base64 text, for a backend that can produce the text
+   * without a byte array in between (node:crypto's `digest(encoding)` returns it from C++).
+   */
+  hmacEncoded?(key: KeyMaterial, hash: HashAlgorithm, text: string, encoding: TextEncoding): MaybePromise<string>
+  digestEncoded?(hash: HashAlgorithm, text: string, encoding: TextEncoding): MaybePromise<string>
 }
+
+/** The encodings schemes put MACs and digests in: SigV4 uses hex, RFC 9421 and RFC 9530 base64. */
+export type TextEncoding = 'hex' | 'base64'
 
 const textPaths = new WeakMap<CryptoBackend, TextPath>()
 
@@ -35,4 +44,23 @@ export function hmacVerifyText(crypto: CryptoBackend, key: KeyMaterial, hash: Ha
 export function digestText(crypto: CryptoBackend, hash: HashAlgorithm, text: string): MaybePromise<Uint8Array> {
   const path = textPaths.get(crypto)
   return path ? path.digest(hash, text) : crypto.digest(hash, utf8.encode(text))
+}
+
+function encoded(bytes: MaybePromise<Uint8Array>, encoding: TextEncoding): MaybePromise<string> {
+  const as = encoding === 'hex' ? toHex : toBase64
+  return bytes instanceof Uint8Array ? as(bytes) : bytes.then(as)
+}
+
+/** HMAC of a string's UTF-8 bytes, as hex or base64 text. */
+export function hmacTextEncoded(crypto: CryptoBackend, key: KeyMaterial, hash: HashAlgorithm, text: string, encoding: TextEncoding): MaybePromise<string> {
+  const path = textPaths.get(crypto)
+  if (path?.hmacEncoded) return path.hmacEncoded(key, hash, text, encoding)
+  return encoded(path ? path.hmac(key, hash, text) : crypto.hmac(key, hash, utf8.encode(text)), encoding)
+}
+
+/** Hash of a string's UTF-8 bytes, as hex or base64 text. */
+export function digestTextEncoded(crypto: CryptoBackend, hash: HashAlgorithm, text: string, encoding: TextEncoding): MaybePromise<string> {
+  const path = textPaths.get(crypto)
+  if (path?.digestEncoded) return path.digestEncoded(hash, text, encoding)
+  return encoded(path ? path.digest(hash, text) : crypto.digest(hash, utf8.encode(text)), encoding)
 }

@@ -6,7 +6,8 @@
 import { describe, expect, it } from 'vitest'
 import type { CryptoBackend } from '../../src/crypto/backend.ts'
 import { nobleBackend } from '../../src/crypto/noble.ts'
-import { digestText, hmacText, hmacVerifyText } from '../../src/crypto/text.ts'
+import { toBase64 } from '../../src/canonicalize/encoding.ts'
+import { digestText, digestTextEncoded, hmacText, hmacTextEncoded, hmacVerifyText } from '../../src/crypto/text.ts'
 import { webCryptoBackend } from '../../src/crypto/webcrypto.ts'
 import { hasNodeCrypto, hasSubtle, hex, material, randomBytes } from './support.ts'
 
@@ -35,6 +36,23 @@ for (const backend of backends) {
         expect(await hmacVerifyText(backend, key, 'sha256', text + ' ', mac)).toBe(false)
         expect(await hmacVerifyText(backend, key, 'sha256', text, mac.subarray(1))).toBe(false)
         expect(hex(await digestText(backend, 'sha512', text))).toBe(hex(await backend.digest('sha512', bytes)))
+      }
+    })
+
+    it('give hex and base64 text equal to the encoded bytes (node:crypto: straight from digest(encoding))', async () => {
+      const wrapped: CryptoBackend = { ...backend } // a copy has no text path: the fallback encodes the bytes
+      for (const text of texts) {
+        const bytes = enc.encode(text)
+        for (const hash of ['sha256', 'sha384', 'sha512'] as const) {
+          const mac = await backend.hmac(key, hash, bytes)
+          const digest = await backend.digest(hash, bytes)
+          for (const b of [backend, wrapped]) {
+            expect(await hmacTextEncoded(b, key, hash, text, 'hex')).toBe(hex(mac))
+            expect(await hmacTextEncoded(b, key, hash, text, 'base64')).toBe(toBase64(mac))
+            expect(await digestTextEncoded(b, hash, text, 'hex')).toBe(hex(digest))
+            expect(await digestTextEncoded(b, hash, text, 'base64')).toBe(toBase64(digest))
+          }
+        }
       }
     })
 

@@ -1,4 +1,3 @@
-import { toBase64 } from '../../canonicalize/encoding.ts'
 import {
   isInnerList,
   parseDictionary,
@@ -12,7 +11,7 @@ import {
 import { checkCoverage, checkFreshness, checkReplay } from '../../checks.ts'
 import { randomNonce } from '../../clock.ts'
 import { HASH_LENGTH, type HashAlgorithm } from '../../crypto/backend.ts'
-import { hmacText, hmacVerifyText } from '../../crypto/text.ts'
+import { hmacTextEncoded, hmacVerifyText } from '../../crypto/text.ts'
 import { fail, SignetError } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
 import { headerValue, type NormalizedMessage, type NormalizedRequest } from '../../message.ts'
@@ -251,10 +250,10 @@ async function sign(config: Config, message: NormalizedMessage, ctx: SignContext
   if (config.tag !== undefined) input += config.tagParam!
   // Components were checked for duplicates when the scheme was configured, or are the defaults.
   const base = buildBase(effective, components, request, config.types, input, ids)
-  const pending = hmacText(ctx.crypto, ctx.key.material, ctx.key.algorithm, base)
+  const pending = hmacTextEncoded(ctx.crypto, ctx.key.material, ctx.key.algorithm, base, 'base64')
   // node:crypto answers synchronously: no await (one microtask turn) for a value that is already there.
-  const mac = pending instanceof Uint8Array ? pending : await pending
-  Object.assign(headers, appendSignature(message, config.label, input, `:${toBase64(mac)}:`))
+  const mac = typeof pending === 'string' ? pending : await pending
+  Object.assign(headers, appendSignature(message, config.label, input, `:${mac}:`))
   return { headers, base }
 }
 

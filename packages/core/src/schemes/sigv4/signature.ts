@@ -1,5 +1,5 @@
-import { fromHex, toHex } from '../../canonicalize/encoding.ts'
-import { digestText, hmacText, hmacVerifyText } from '../../crypto/text.ts'
+import { fromHex } from '../../canonicalize/encoding.ts'
+import { digestTextEncoded, hmacTextEncoded, hmacVerifyText } from '../../crypto/text.ts'
 import type { CryptoBackend, KeyMaterial, MaybePromise } from '../../crypto/backend.ts'
 import { fail } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
@@ -46,8 +46,8 @@ export function isPromise<T>(value: MaybePromise<T>): value is Promise<T> {
   return typeof (value as { then?: unknown } | undefined)?.then === 'function'
 }
 
-function stringToSignOf(input: SignatureInput, hash: Uint8Array): string {
-  return createStringToSign(input.amzDate, input.scope, toHex(hash))
+function stringToSignOf(input: SignatureInput, hash: string): string {
+  return createStringToSign(input.amzDate, input.scope, hash)
 }
 
 function signingKey(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput): MaybePromise<KeyMaterial> {
@@ -56,21 +56,21 @@ function signingKey(crypto: CryptoBackend, secret: Uint8Array, input: SignatureI
 
 /** The string to sign and the lower-case hex signature (synchronous when the backend is). */
 export function computeSignature(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput): MaybePromise<{ stringToSign: string; signature: string }> {
-  const hash = digestText(crypto, 'sha256', input.canonicalRequest)
+  const hash = digestTextEncoded(crypto, 'sha256', input.canonicalRequest, 'hex')
   if (isPromise(hash)) return hash.then((h) => signWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, h)))
   return signWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, hash))
 }
 
 function signWith(crypto: CryptoBackend, key: MaybePromise<KeyMaterial>, stringToSign: string): MaybePromise<{ stringToSign: string; signature: string }> {
   if (isPromise(key)) return key.then((k) => signWith(crypto, k, stringToSign))
-  const mac = hmacText(crypto, key, 'sha256', stringToSign)
-  if (isPromise(mac)) return mac.then((m) => ({ stringToSign, signature: toHex(m) }))
-  return { stringToSign, signature: toHex(mac) }
+  const mac = hmacTextEncoded(crypto, key, 'sha256', stringToSign, 'hex')
+  if (isPromise(mac)) return mac.then((signature) => ({ stringToSign, signature }))
+  return { stringToSign, signature: mac }
 }
 
 /** The string to sign, and whether `signatureHex` is its HMAC, compared in constant time by the backend. */
 export function checkSignature(crypto: CryptoBackend, secret: Uint8Array, input: SignatureInput, signatureHex: string): MaybePromise<{ stringToSign: string; valid: boolean }> {
-  const hash = digestText(crypto, 'sha256', input.canonicalRequest)
+  const hash = digestTextEncoded(crypto, 'sha256', input.canonicalRequest, 'hex')
   if (isPromise(hash)) return hash.then((h) => checkWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, h), signatureHex))
   return checkWith(crypto, signingKey(crypto, secret, input), stringToSignOf(input, hash), signatureHex)
 }
