@@ -85,7 +85,12 @@ registerTextPath(nodeBackend, {
     const k = keyObject(key, hash)
     if (mac.byteLength !== HASH_LENGTH[hash]) return false
     if (k === undefined) return subtleVerify(key.cryptoKey!, hash, utf8.encode(text), mac)
-    return timingSafeEqual(createHmac(hash, k).update(text, 'utf8').digest(), mac)
+    // The expected MAC as a latin1 string (one char per byte, no Buffer to allocate), compared
+    // in constant time: every byte visited, differences OR-accumulated, no early exit.
+    const expected = createHmac(hash, k).update(text, 'utf8').digest('latin1')
+    let diff = 0
+    for (let i = 0; i < mac.length; i++) diff |= expected.charCodeAt(i) ^ mac[i]!
+    return diff === 0
   },
   digest(hash, text) {
     assertHash(hash)
