@@ -1,5 +1,6 @@
-import { concatBytes } from './canonicalize/encoding.ts'
-import type { CryptoBackend, HashAlgorithm } from './crypto/backend.ts'
+import { concatBytes, toBase64, toHex } from './canonicalize/encoding.ts'
+import type { CryptoBackend, HashAlgorithm, MaybePromise } from './crypto/backend.ts'
+import { digestBytesEncoded, type TextEncoding } from './crypto/text.ts'
 import { fail } from './errors.ts'
 import type { BodySource } from './message.ts'
 
@@ -25,6 +26,12 @@ export interface BodyReader {
    * algorithm; results in the order asked.
    */
   digests(hashes: readonly HashAlgorithm[]): Promise<Uint8Array[]>
+  /**
+   * hash(body bytes) as lower-case hex or standard base64 text: what headers carry. Synchronous
+   * (a string, not a promise) when the body is in memory and the backend answers synchronously.
+   * Optional for other implementations of this interface: callers fall back to `digest()`.
+   */
+  digestEncoded?(hash: HashAlgorithm, encoding: TextEncoding): MaybePromise<string>
   /** The whole body, buffered up to `maxBufferedBodyBytes`. Memoized. */
   bytes(): Promise<Uint8Array>
 }
@@ -142,6 +149,12 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
         return d
       }
       return this.digests([hash]).then((d) => d[0]!)
+    },
+    digestEncoded(hash, encoding) {
+      // In memory: straight to text (node:crypto's digest(encoding), no byte array), not memoized.
+      if (source.kind === 'bytes') return digestBytesEncoded(backend, hash, source.bytes, encoding)
+      const as = encoding === 'hex' ? toHex : toBase64
+      return this.digest(hash).then(as)
     },
     digests(hashes) {
       const missing = [...new Set(hashes.filter((h) => !digests.has(h)))]

@@ -85,9 +85,9 @@ registerTextPath(nodeBackend, {
     const k = keyObject(key, hash)
     if (mac.byteLength !== HASH_LENGTH[hash]) return false
     if (k === undefined) return subtleVerify(key.cryptoKey!, hash, utf8.encode(text), mac)
-    // The expected MAC as a latin1 string (one char per byte, no Buffer to allocate), compared
+    // The expected MAC as a binary (latin1) string (one char per byte, no Buffer to allocate), compared
     // in constant time: every byte visited, differences OR-accumulated, no early exit.
-    const expected = createHmac(hash, k).update(text, 'utf8').digest('latin1')
+    const expected = createHmac(hash, k).update(text, 'utf8').digest('binary')
     let diff = 0
     for (let i = 0; i < mac.length; i++) diff |= expected.charCodeAt(i) ^ mac[i]!
     return diff === 0
@@ -103,8 +103,8 @@ registerTextPath(nodeBackend, {
     if (k === undefined) return subtleSign(key.cryptoKey!, hash, utf8.encode(text)).then(encoding === 'hex' ? toHex : toBase64)
     return createHmac(hash, k).update(text, 'utf8').digest(encoding)
   },
-  digestEncoded(hash, text, encoding) {
+  digestEncoded(hash, data, encoding) {
     assertHash(hash)
-    return createHash(hash).update(text, 'utf8').digest(encoding)
+    return (typeof data === 'string' ? createHash(hash).update(data, 'utf8') : createHash(hash).update(data)).digest(encoding)
   },
 })

@@ -16,7 +16,7 @@ export interface TextPath {
    * without a byte array in between (node:crypto's `digest(encoding)` returns it from C++).
    */
   hmacEncoded?(key: KeyMaterial, hash: HashAlgorithm, text: string, encoding: TextEncoding): MaybePromise<string>
-  digestEncoded?(hash: HashAlgorithm, text: string, encoding: TextEncoding): MaybePromise<string>
+  digestEncoded?(hash: HashAlgorithm, data: string | Uint8Array, encoding: TextEncoding): MaybePromise<string>
 }
 
 /** The encodings schemes put MACs and digests in: SigV4 uses hex, RFC 9421 and RFC 9530 base64. */
@@ -63,4 +63,11 @@ export function digestTextEncoded(crypto: CryptoBackend, hash: HashAlgorithm, te
   const path = textPaths.get(crypto)
   if (path?.digestEncoded) return path.digestEncoded(hash, text, encoding)
   return encoded(path ? path.digest(hash, text) : crypto.digest(hash, utf8.encode(text)), encoding)
+}
+
+/** Hash of bytes (an in-memory body), as hex or base64 text. */
+export function digestBytesEncoded(crypto: CryptoBackend, hash: HashAlgorithm, bytes: Uint8Array, encoding: TextEncoding): MaybePromise<string> {
+  const path = textPaths.get(crypto)
+  if (path?.digestEncoded) return path.digestEncoded(hash, bytes, encoding)
+  return encoded(crypto.digest(hash, bytes), encoding)
 }

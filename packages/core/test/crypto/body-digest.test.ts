@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { bodyReader } from '../../src/body.ts'
+import { toBase64 } from '../../src/canonicalize/encoding.ts'
 import type { CryptoBackend, HashAlgorithm } from '../../src/crypto/backend.ts'
 import { nobleBackend } from '../../src/crypto/noble.ts'
 import { webCryptoBackend } from '../../src/crypto/webcrypto.ts'
@@ -80,6 +81,34 @@ describe('body digests with any other backend (noble here)', () => {
       const digest = await bodyReader(source(), nobleBackend).digest('sha256')
       expect(hex(digest)).toBe(expected('sha256'))
       expect(incremental.calls).toBe(1)
+    }
+  })
+})
+
+describe('digestEncoded: the digest as header text', () => {
+  const backends: Promise<CryptoBackend>[] = [Promise.resolve(nobleBackend)]
+  if (hasSubtle) backends.push(Promise.resolve(webCryptoBackend))
+  if (typeof process !== 'undefined' && !!process.versions?.node) backends.push(import('../../src/crypto/node.ts').then((m) => m.nodeBackend))
+  const sources: [string, () => BodySource][] = [
+    ['bytes', () => ({ kind: 'bytes', bytes: data })],
+    ['blob', blob],
+    ['stream', stream],
+    ['none', () => ({ kind: 'none' })],
+  ]
+
+  it('equals hex/base64 of digest() for every body kind and backend (synchronous for bytes on node:crypto)', async () => {
+    for (const backend of await Promise.all(backends)) {
+      for (const [kind, source] of sources) {
+        for (const hash of ['sha256', 'sha512'] as const) {
+          const bytes = await bodyReader(source(), backend).digest(hash)
+          const reader = bodyReader(source(), backend)
+          const b64 = reader.digestEncoded!(hash, 'base64')
+          if (backend.name === 'node' && kind === 'bytes') expect(typeof b64).toBe('string')
+          expect(await b64).toBe(toBase64(bytes))
+          expect(await bodyReader(source(), backend).digestEncoded!(hash, 'hex')).toBe(hex(bytes))
+          if (kind !== 'none') expect(hex(bytes)).toBe(expected(hash))
+        }
+      }
     }
   })
 })

@@ -1,7 +1,7 @@
 import { toBase64 } from '../../canonicalize/encoding.ts'
 import { parseDictionary, isInnerList } from '../../canonicalize/structured-fields.ts'
 import type { BodyReader } from '../../body.ts'
-import type { HashAlgorithm } from '../../crypto/backend.ts'
+import type { HashAlgorithm, MaybePromise } from '../../crypto/backend.ts'
 import { timingSafeEqual } from '../../crypto/equal.ts'
 import { fail } from '../../errors.ts'
 
@@ -10,9 +10,13 @@ export type ContentDigestAlgorithm = 'sha-256' | 'sha-512'
 
 const HASH_OF: Record<ContentDigestAlgorithm, HashAlgorithm> = { 'sha-256': 'sha256', 'sha-512': 'sha512' }
 
-/** `sha-256=:<base64>:` over the exact body bytes (RFC 9530 §2). */
-export async function contentDigest(body: BodyReader, algorithm: ContentDigestAlgorithm): Promise<string> {
-  return `${algorithm}=:${toBase64(await body.digest(HASH_OF[algorithm]))}:`
+/**
+ * `sha-256=:<base64>:` over the exact body bytes (RFC 9530 §2); synchronous when the body is in
+ * memory and the backend answers synchronously.
+ */
+export function contentDigest(body: BodyReader, algorithm: ContentDigestAlgorithm): MaybePromise<string> {
+  const b64 = body.digestEncoded ? body.digestEncoded(HASH_OF[algorithm], 'base64') : body.digest(HASH_OF[algorithm]).then(toBase64)
+  return typeof b64 === 'string' ? `${algorithm}=:${b64}:` : b64.then((d) => `${algorithm}=:${d}:`)
 }
 
 /**

@@ -222,7 +222,8 @@ async function sign(config: Config, message: NormalizedMessage, ctx: SignContext
   let effective = message
   const hasBody = !ctx.body.absent
   if (hasBody && config.digest) {
-    headers['content-digest'] = await contentDigest(ctx.body, config.digest)
+    const digest = contentDigest(ctx.body, config.digest)
+    headers['content-digest'] = typeof digest === 'string' ? digest : await digest
     // The base covers the digest we send, not one the caller may have set.
     const merged = new Map(message.headers)
     merged.set('content-digest', [headers['content-digest']])
