@@ -1,6 +1,6 @@
 import { concatBytes, toBase64, toHex } from './canonicalize/encoding.ts'
 import type { CryptoBackend, HashAlgorithm, MaybePromise } from './crypto/backend.ts'
-import { digestBytesEncoded, type TextEncoding } from './crypto/text.ts'
+import { digestBytesEncoded, digestText, digestTextEncoded, type TextEncoding } from './crypto/text.ts'
 import { fail } from './errors.ts'
 import type { BodySource } from './message.ts'
 
@@ -100,6 +100,11 @@ async function emptyDigest(backend: CryptoBackend, hash: HashAlgorithm): Promise
   return d.slice()
 }
 
+/** The digest of an in-memory body; one given as a string is hashed as the string (crypto/text.ts). */
+function bytesDigest(backend: CryptoBackend, hash: HashAlgorithm, source: Extract<BodySource, { kind: 'bytes' }>): MaybePromise<Uint8Array> {
+  return source.text !== undefined ? digestText(backend, hash, source.text) : backend.digest(hash, source.bytes)
+}
+
 export function bodyReader(source: BodySource, backend: CryptoBackend, options: BodyReaderOptions = {}): BodyReader {
   const limit = options.maxBufferedBodyBytes ?? DEFAULT_MAX_BUFFERED
   // A limit that is not a number would compare false with every size, and so buffer without bound.
@@ -126,7 +131,7 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
   const digestsOf = async (hashes: readonly HashAlgorithm[]): Promise<Uint8Array[]> => {
     const whole = (bytes: Uint8Array) => Promise.all(hashes.map((h) => backend.digest(h, bytes)))
     if (source.kind === 'none') return Promise.all(hashes.map((h) => emptyDigest(backend, h)))
-    if (source.kind === 'bytes') return whole(source.bytes)
+    if (source.kind === 'bytes') return Promise.all(hashes.map((h) => bytesDigest(backend, h, source)))
     if (buffered) return whole(await buffered)
     // WebCrypto's createDigest() is JavaScript (it has no incremental hash); its digest() is native.
     const oneShot = backend.name === 'webcrypto'
@@ -143,7 +148,7 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
       if (source.kind === 'bytes' || source.kind === 'none') {
         let d = digests.get(hash)
         if (d === undefined) {
-          d = settle(() => (source.kind === 'bytes' ? backend.digest(hash, source.bytes) : emptyDigest(backend, hash)))
+          d = settle(() => (source.kind === 'bytes' ? bytesDigest(backend, hash, source) : emptyDigest(backend, hash)))
           digests.set(hash, d)
         }
         return d
@@ -152,7 +157,9 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
     },
     digestEncoded(hash, encoding) {
       // In memory: straight to text (node:crypto's digest(encoding), no byte array), not memoized.
-      if (source.kind === 'bytes') return digestBytesEncoded(backend, hash, source.bytes, encoding)
+      if (source.kind === 'bytes') {
+        return source.text !== undefined ? digestTextEncoded(backend, hash, source.text, encoding) : digestBytesEncoded(backend, hash, source.bytes, encoding)
+      }
       const as = encoding === 'hex' ? toHex : toBase64
       return this.digest(hash).then(as)
     },

@@ -44,7 +44,12 @@ export interface MessageResponse {
  */
 export type BodySource =
   | { readonly kind: 'none' }
-  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | {
+      readonly kind: 'bytes'
+      readonly bytes: Uint8Array
+      /** The string these bytes are the UTF-8 encoding of, when the body was given as one: hashed as it is. */
+      readonly text?: string
+    }
   | { readonly kind: 'blob'; readonly blob: Blob; readonly fromFormData?: boolean }
   | { readonly kind: 'stream'; readonly stream: () => ReadableStream<Uint8Array>; readonly oneShot?: boolean }
 
@@ -183,6 +188,23 @@ export function viewBytes(value: ArrayBuffer | ArrayBufferView): Uint8Array {
   return new Uint8Array(value)
 }
 
+/**
+ * A body given as a string. Its UTF-8 bytes are encoded only when something reads them (a
+ * scheme that buffers the body); digests take the string itself (node:crypto encodes it natively,
+ * without a Uint8Array in between).
+ */
+function textBody(text: string): BodySource {
+  let bytes: Uint8Array | undefined
+  return {
+    kind: 'bytes',
+    text,
+    get bytes() {
+      bytes ??= textEncoder.encode(text)
+      return bytes
+    },
+  }
+}
+
 interface BodyNormalization {
   body: BodySource
   contentType?: string
@@ -201,7 +223,7 @@ function normalizeBody(body: unknown, where: string): BodyNormalization {
   if (body == null) return { body: { kind: 'none' } }
   // No Content-Type is implied for strings and bytes: clients differ (fetch adds text/plain, node:http
   // adds none), and a covered header the client does not send would break verification.
-  if (typeof body === 'string') return { body: { kind: 'bytes', bytes: textEncoder.encode(body) } }
+  if (typeof body === 'string') return { body: textBody(body) }
   if (body instanceof ArrayBuffer || ArrayBuffer.isView(body)) return { body: { kind: 'bytes', bytes: viewBytes(body as ArrayBufferView) } }
   if (typeof URLSearchParams !== 'undefined' && body instanceof URLSearchParams) {
     return {

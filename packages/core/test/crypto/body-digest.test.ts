@@ -10,7 +10,7 @@ import { toBase64 } from '../../src/canonicalize/encoding.ts'
 import type { CryptoBackend, HashAlgorithm } from '../../src/crypto/backend.ts'
 import { nobleBackend } from '../../src/crypto/noble.ts'
 import { webCryptoBackend } from '../../src/crypto/webcrypto.ts'
-import type { BodySource } from '../../src/message.ts'
+import { normalizeRequest, type BodySource } from '../../src/message.ts'
 import { chunks, hasSubtle, hex, randomBytes } from './support.ts'
 
 const data = randomBytes(5000)
@@ -109,6 +109,20 @@ describe('digestEncoded: the digest as header text', () => {
           if (kind !== 'none') expect(hex(bytes)).toBe(expected(hash))
         }
       }
+    }
+  })
+
+  it('hashes a string body as its UTF-8 bytes, lone surrogates as U+FFFD, and still hands out those bytes', async () => {
+    const text = `{"name":"Grüße 🔏","odd":"\ud800"}`
+    const utf8 = new TextEncoder().encode(text)
+    for (const backend of await Promise.all(backends)) {
+      const { body } = normalizeRequest({ method: 'POST', url: 'https://a.example/', body: text })
+      for (const hash of ['sha256', 'sha512'] as const) {
+        const want = hex(nobleBackend.digest(hash, utf8) as Uint8Array)
+        expect(hex(await bodyReader(body, backend).digest(hash))).toBe(want)
+        expect(await bodyReader(body, backend).digestEncoded!(hash, 'hex')).toBe(want)
+      }
+      expect(body.kind === 'bytes' && hex(body.bytes)).toBe(hex(utf8))
     }
   })
 })
