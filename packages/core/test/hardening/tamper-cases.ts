@@ -3,7 +3,7 @@
  * refused with the right code, and every change to a part the scheme does not cover must still
  * verify. The tables below say, for each preset, which is which.
  */
-import { isFormContentType } from '../../src/canonicalize/form.ts'
+import { decodeUtf8Lossy, formPairs, isFormContentType } from '../../src/canonicalize/form.ts'
 import { aspnetEnUsTimestamp } from '../../src/schemes/aspnet-webapi-hmac.ts'
 import { cloneWire, OTHER_KEY_ID, type Body, type Preset, type Wire } from './support.ts'
 
@@ -327,8 +327,9 @@ function aspnetMutations(): Mutation[] {
       query: SM,
       addQuery: SM,
       callerHeader: 'accepted',
-      // Content-Type decides whether the body is read as form fields (which are covered).
-      contentType: (w) => (isForm(w) && bodyBytes(w.body).length > 0 ? SM : 'accepted'),
+      // Content-Type decides whether the body is read as form fields (which are covered). A form
+      // body with no fields ("&", "&&") reads the same either way.
+      contentType: (w) => (isForm(w) && formPairs(decodeUtf8Lossy(bodyBytes(w.body))).length > 0 ? SM : 'accepted'),
       appendBody: (w) => (isForm(w) ? SM : 'accepted'),
     }),
     {
