@@ -26,12 +26,15 @@ export function evaluateTargets(results) {
       if (!group) continue
       if (server) {
         const r = pairedRatio(group, 'signet-rfc9421', 'limit-mac')
-        add({ id: 'T1a', target: 'rfc9421 sign ≤ 2.5× one node:crypto MAC', runtime: run.runtime, group: gid, ratio: r, goal: '≤ 2.50×', pass: r && r.median <= 2.5 })
+        // Informational, where node:crypto is not the fastest primitive (Deno, Bun): the ratio to the one that is.
+        const rf = pairedRatio(group, 'signet-rfc9421', 'limit-mac-fastest')
+        add({ id: 'T1a', target: 'rfc9421 sign ≤ 2.5× one node:crypto MAC', runtime: run.runtime, group: gid, ratio: r, goal: '≤ 2.50×', pass: r && r.median <= 2.5, note: rf && `${rf.median.toFixed(2)}× the fastest MAC` })
         const best = bestPeer(group)
         const s = best && pairedRatio(group, best.id, 'signet-rfc9421')
         add({ id: 'T1b', target: `rfc9421 sign ≥ 1.3× faster than the fastest peer (${best?.id ?? 'n/a'})`, runtime: run.runtime, group: gid, ratio: s, goal: '≥ 1.30×', pass: s && s.median >= 1.3, speedup: true })
         const v = pairedRatio(group, 'signet-sigv4', 'limit-sigv4')
-        if (v) add({ id: 'T2a', target: 'sigv4 sign ≤ 2.5× the SigV4 node:crypto limit (derived key cached)', runtime: run.runtime, group: gid, ratio: v, goal: '≤ 2.50×', pass: v.median <= 2.5 })
+        const vf = pairedRatio(group, 'signet-sigv4', 'limit-sigv4-fastest')
+        if (v) add({ id: 'T2a', target: 'sigv4 sign ≤ 2.5× the SigV4 node:crypto limit (derived key cached)', runtime: run.runtime, group: gid, ratio: v, goal: '≤ 2.50×', pass: v.median <= 2.5, note: vf && `${vf.median.toFixed(2)}× the fastest primitives` })
         const a = pairedRatio(group, 'aws4', 'signet-sigv4')
         if (a) add({ id: 'T2b', target: 'sigv4 sign ≥ 1.25× faster than aws4', runtime: run.runtime, group: gid, ratio: a, goal: '≥ 1.25×', pass: a.median >= 1.25, speedup: true })
       } else {
@@ -155,7 +158,7 @@ export function markdown(results, { findings, ab, profile } = {}) {
   out.push('## How it is measured')
   out.push('')
   out.push('- Every implementation signs the same requests: GET with a query and no body, POST of 1 KiB JSON (a string), POST of 64 KiB and 1 MiB (bytes), and a huge body as a `Blob` and as a `ReadableStream` (Signet) or in-memory bytes (peers, which cannot stream). Each call builds its request from the URL string, as a caller would.')
-  out.push('- **Limits** are what the runtime\'s fastest primitive needs at least: one HMAC-SHA256 over a string as long as Signet\'s signature base (`node:crypto` `createHmac` on Node/Deno/Bun; one awaited `crypto.subtle.sign` with a cached key in Chromium); the SigV4 minimum (SHA-256 of the canonical request + one HMAC with the derived key cached, + SHA-256 of the body); one SHA-256 of the body bytes.')
+  out.push('- **Limits** are what the runtime\'s fastest primitive needs at least: one HMAC-SHA256 over a string as long as Signet\'s signature base (`node:crypto` `createHmac` on Node/Deno/Bun, as the issue defines it; one awaited `crypto.subtle.sign` with a cached key in Chromium); the SigV4 minimum (SHA-256 of the canonical request + one HMAC with the derived key cached, + SHA-256 of the body); one SHA-256 of the body bytes. node:crypto is not the fastest primitive on Deno and Bun, and Signet uses the faster ones there: keyed inner/outer `Hash.copy()` states on Deno (twice its `createHmac`), a keyed `Bun.CryptoHasher` and `Bun.SHA256.hash` on Bun (2.2× and 2.4× its node:crypto). Their limits are measured too (`…-fastest`), and T1a/T2a give the ratio to them in brackets.')
   out.push('- **Paired, interleaved rounds**: each round measures every case of a request group in a fresh random order (mitata `measure`: batches of calls, the fastest batch of the round); ratios are taken within a round, then their median over the rounds is reported. Absolute times are medians over rounds and drift with machine load; ratios do not drift much. Clock: the process\'s CPU time (user + system, all threads) in Node, Deno and Bun, which preemption by other jobs does not inflate; `performance.now()` in Chromium (cross-origin isolated, 5 µs resolution, so calls are batched more).')
   out.push('- Times in the tables are per call; `(n×)` is the paired ratio to the limit of that row: bodies ≥ 64 KiB to SHA-256 of the body, SigV4 implementations to the SigV4 limit, the others to one MAC.')
   out.push('')
@@ -164,7 +167,7 @@ export function markdown(results, { findings, ab, profile } = {}) {
   out.push('| # | target | runtime | request | measured | goal | |')
   out.push('|---|---|---|---|---:|---:|---|')
   for (const t of results.targets) {
-    const measured = t.value ?? (t.ratio ? `${t.ratio.median.toFixed(2)}×` : 'n/a')
+    const measured = (t.value ?? (t.ratio ? `${t.ratio.median.toFixed(2)}×` : 'n/a')) + (t.note ? ` (${t.note})` : '')
     out.push(`| ${t.id} | ${t.target} | ${t.runtime} | ${t.group} | ${measured} | ${t.goal} | ${t.pass ? 'met' : t.ratio || t.value ? '**missed**' : 'not measured'} |`)
   }
   out.push('')
