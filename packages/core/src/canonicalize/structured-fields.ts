@@ -613,6 +613,19 @@ function base64Decode(s: string, from: number, to: number): Uint8Array | undefin
   return out
 }
 
+/**
+ * The bytes of a Byte Sequence's content `s[from, to)`, between its colons (§4.2.7), or undefined
+ * when a character is outside the base64 alphabet and "=" or the padding is wrong: what the parser
+ * would refuse.
+ */
+export function decodeByteSequence(s: string, from: number, to: number): Uint8Array | undefined {
+  for (let k = from; k < to; k++) {
+    const c = s.charCodeAt(k)
+    if (c !== 0x3d && !(c < 128 && B64_VALUE[c]! >= 0)) return undefined
+  }
+  return base64Decode(s, from, to)
+}
+
 function base64Encode(bytes: Uint8Array): string {
   let out = ''
   let k = 0

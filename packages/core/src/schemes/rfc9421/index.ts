@@ -1,11 +1,8 @@
 import {
-  isInnerList,
   parseDictionary,
   serializeBareItem,
   serializeItem,
   type BareItem,
-  type Dictionary,
-  type InnerList,
   type Parameters,
 } from '../../canonicalize/structured-fields.ts'
 import { checkCoverage, checkFreshness, checkReplay } from '../../checks.ts'
@@ -16,8 +13,9 @@ import { fail, SignetError } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
 import { headerValue, type NormalizedMessage, type NormalizedRequest } from '../../message.ts'
 import type { ResponseVerifyContext, Scheme, SignContext, SignResult, Verified, VerifyContext } from '../types.ts'
-import { buildBase, signatureBase } from './base.ts'
-import { componentFromItem, displayComponentId, parseComponentId, serializeComponentId, STRUCTURED_FIELD_TYPES, withSerializedId, type ComponentId } from './components.ts'
+import { buildBase } from './base.ts'
+import { displayComponentId, parseComponentId, serializeComponentId, STRUCTURED_FIELD_TYPES, withSerializedId, type ComponentId } from './components.ts'
+import { selectSignature, type Selector } from './fields.ts'
 import { checkContentDigest, contentDigest, type ContentDigestAlgorithm } from './digest.ts'
 
 /** Options of {@link rfc9421}. */
@@ -56,22 +54,13 @@ const HASH_OF_ALG: Record<string, HashAlgorithm> = { 'hmac-sha256': 'sha256', 'h
 /** The signature parameters RFC 9421 §2.3 defines. */
 const SIGNATURE_PARAMS: ReadonlySet<string> = new Set(['created', 'expires', 'nonce', 'alg', 'keyid', 'tag'])
 
-/** Request components that cover the whole query. */
-const QUERY_COVERING: ReadonlySet<string> = new Set(['@query', '@target-uri', '@request-target'])
-
 // RFC 8941 §3.2 key syntax, which a label must satisfy.
 const LABEL = /^[a-z*][a-z0-9_\-.*]*$/
 
-/** Limits on what a verifier parses, against oversized or hostile headers. */
-const MAX_SIGNATURE_HEADER = 8192
-const MAX_SIGNATURES = 16
-const MAX_COMPONENTS = 64
-const INPUT_LIMITS = Object.freeze({ maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES, maxInnerListItems: MAX_COMPONENTS })
-const SIGNATURE_LIMITS = Object.freeze({ maxLength: MAX_SIGNATURE_HEADER, maxMembers: MAX_SIGNATURES })
-
 interface Config {
   label: string
-  labelExplicit: boolean
+  /** Which signature a verifier reads. */
+  selector: Selector
   components: readonly ComponentId[] | undefined
   responseComponents: readonly ComponentId[] | undefined
   digest: ContentDigestAlgorithm | false
@@ -109,7 +98,7 @@ function configure(options: Rfc9421Options): Config {
   }
   return {
     label,
-    labelExplicit: options.label !== undefined,
+    selector: { label, explicit: options.label !== undefined, tag: options.tag },
     components: list(options.components, 'components'),
     responseComponents: list(options.responseComponents, 'responseComponents'),
     digest,
@@ -258,44 +247,6 @@ async function sign(config: Config, message: NormalizedMessage, ctx: SignContext
   return { headers, base }
 }
 
-interface Candidate {
-  label: string
-  list: InnerList
-  mac: Uint8Array
-}
-
-function parseSignatureFields(message: NormalizedMessage): { inputs: Dictionary; signatures: Dictionary } {
-  const input = headerValue(message.headers, 'signature-input')
-  const sig = headerValue(message.headers, 'signature')
-  if (!input && !sig) fail('missing_signature', 'the message has no Signature-Input and Signature headers (in a browser, check that the server lists them in Access-Control-Expose-Headers)', { component: 'signature' })
-  if (!input) fail('missing_signature', 'the message has a Signature header but no Signature-Input', { component: 'signature-input' })
-  if (!sig) fail('missing_signature', 'the message has a Signature-Input header but no Signature', { component: 'signature' })
-  for (const [name, value] of [['signature-input', input], ['signature', sig]] as const) {
-    if (value.length > MAX_SIGNATURE_HEADER) fail('malformed_signature', `${name} is ${value.length} characters long, over the ${MAX_SIGNATURE_HEADER} limit`, { component: name })
-  }
-  const inputs = parseDictionary(input, INPUT_LIMITS)
-  const signatures = parseDictionary(sig, SIGNATURE_LIMITS)
-  return { inputs, signatures }
-}
-
-/** Picks the signature to verify: the configured label, else the first (with the configured tag, if any). */
-function selectSignature(config: Config, message: NormalizedMessage): Candidate {
-  const { inputs, signatures } = parseSignatureFields(message)
-  const labels = config.labelExplicit ? [config.label] : [...inputs.keys()]
-  for (const label of labels) {
-    const list = inputs.get(label)
-    if (list === undefined) continue
-    if (!isInnerList(list)) fail('malformed_signature', `Signature-Input ${label} must be an inner list of components`, { component: 'signature-input', label })
-    if (config.tag !== undefined && list.params.get('tag') !== config.tag) continue
-    const sig = signatures.get(label)
-    if (sig === undefined) fail('missing_signature', `Signature-Input has ${JSON.stringify(label)} but Signature does not`, { component: 'signature', label })
-    if (isInnerList(sig) || !(sig.value instanceof Uint8Array)) fail('malformed_signature', `Signature ${label} must be a byte sequence (:base64:)`, { component: 'signature', label })
-    return { label, list, mac: sig.value }
-  }
-  const what = config.labelExplicit ? `labelled ${JSON.stringify(config.label)}` : config.tag !== undefined ? `with tag ${JSON.stringify(config.tag)}` : ''
-  return fail('missing_signature', `no signature ${what} in Signature-Input (found: ${[...inputs.keys()].join(', ') || 'none'})`, { component: 'signature-input', label: config.label })
-}
-
 function integerParam(params: Parameters, name: string, label: string): number | undefined {
   const v = params.get(name)
   if (v === undefined) return undefined
@@ -342,10 +293,8 @@ function defaultRequired(message: NormalizedMessage, request: NormalizedRequest 
 }
 
 async function verify(config: Config, message: NormalizedMessage, ctx: VerifyContext, request: NormalizedRequest | undefined): Promise<Verified> {
-  const { label, list, mac } = selectSignature(config, message)
-  const components = list.items.map((item) => componentFromItem(item, 'malformed_signature'))
-  const covered = components.map(displayComponentId)
-  const { params } = list
+  const { label, list, params, mac, signatureParams } = selectSignature(message, config.selector)
+  const { components } = list
   for (const name of params.keys()) {
     if (!SIGNATURE_PARAMS.has(name)) fail('malformed_signature', `signature ${label}: unknown parameter ${JSON.stringify(name)}`, { component: name, label })
   }
@@ -362,15 +311,18 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
 
   // Coverage: what the caller requires, or a minimum that makes the signature mean something.
   const required = requiredComponents(ctx.required, message, request)
-  checkCoverage(components, required, 'rfc9421', displayComponentId, satisfies)
-  if (!request && components.some((c) => c.params.get('req') === true)) {
+  if (!list.satisfies.has(required)) {
+    checkCoverage(components, required, 'rfc9421', displayComponentId, satisfies)
+    list.satisfies.add(required)
+  }
+  if (!request && list.coversRequest) {
     fail('invalid_input', `signature ${label} covers components of the request (;req); pass the request to verifyResponse({ request })`, { component: 'request', label })
   }
   // As for the body below: by default, a query the signature does not cover could have been added or changed.
-  if (message.kind === 'request' && ctx.required === undefined && message.url.search !== '' && !components.some((c) => QUERY_COVERING.has(c.name))) {
+  if (message.kind === 'request' && ctx.required === undefined && message.url.search !== '' && !list.coversQuery) {
     fail('insufficient_coverage', `signature ${label} does not cover the query ("@query"), so the query is not protected`, { component: '@query', label })
   }
-  const coversDigest = components.some((c) => c.name === 'content-digest' && !c.params.has('req'))
+  const { coversDigest } = list
   if (!coversDigest && ctx.required === undefined && !ctx.body.absent && (await ctx.body.bytes()).byteLength > 0) {
     fail('insufficient_coverage', `signature ${label} does not cover content-digest, so the body is not protected`, { component: 'content-digest', label })
   }
@@ -381,7 +333,9 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
   }
   let base: string
   try {
-    base = signatureBase(message, components, params, request, config.types)
+    // §2.5: a component listed twice has no base.
+    if (list.duplicate !== undefined) fail('invalid_input', `component ${list.duplicate} is listed twice (RFC 9421 §2.5)`, { component: list.duplicate })
+    base = buildBase(message, components, request, config.types, signatureParams, list.ids)
   } catch (err) {
     // A component the signature names but the message lacks: the message is not what was signed.
     if (err instanceof SignetError && err.code === 'invalid_input') throw new SignetError('signature_mismatch', `signature ${label}: ${err.message}`, { ...err.details, label, keyId })
@@ -416,7 +370,7 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
     scheme: 'rfc9421',
     keyId,
     algorithm: key.algorithm,
-    covered,
+    covered: list.covered.slice(),
     label,
     base,
     ...(created !== undefined ? { created } : {}),
