@@ -26,10 +26,10 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
   if (options === null || typeof options !== 'object') fail('invalid_input', 'memoryReplayStore options must be an object { maxEntries }')
   const maxEntries = options.maxEntries ?? 100_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) fail('invalid_input', `memoryReplayStore maxEntries must be a positive integer, received ${String(maxEntries)}`)
-  // key → expiry, plus a binary min-heap of the same entries ordered by (expiry, arrival), so
-  // that expired entries are found without a scan even when expiries arrive out of order (signers'
+  // The keys kept, plus a binary min-heap of the same keys ordered by (expiry, arrival), so that
+  // expired entries are found without a scan even when expiries arrive out of order (signers'
   // clocks differ, schemes have different windows). Each key in `entries` has exactly one heap slot.
-  const entries = new Map<string, number>()
+  const entries = new Set<string>()
   const heapKeys: string[] = []
   const heapExp: number[] = []
   const heapSeq: number[] = []
@@ -86,11 +86,14 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
     checkAndStore(key, expiresAtMs, nowMs) {
       // Every entry that has expired goes, in expiry order.
       while (heapKeys.length > 0 && !(heapExp[0]! > nowMs)) pop()
-      if (entries.has(key)) return false
-      if (entries.size >= maxEntries) pop()
+      // One hash lookup: the key is new exactly when adding it grows the set.
+      const size = entries.size
+      entries.add(key)
+      if (entries.size === size) return false
+      // Full: the entry closest to its expiry goes (the new key is not in the heap yet).
+      if (size >= maxEntries) pop()
       // A NaN expiry would break the heap order; it means "already expired", as it did before.
       const exp = Number.isNaN(expiresAtMs) ? -Infinity : expiresAtMs
-      entries.set(key, exp)
       push(key, exp)
       return true
     },

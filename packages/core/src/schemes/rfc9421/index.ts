@@ -366,18 +366,12 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
   if (coversDigest) await checkContentDigest(headerValue(message.headers, 'content-digest')!, ctx.body)
   const replay = checkReplay(ctx, keyId, nonce, created)
   if (replay) await replay
-  return {
-    scheme: 'rfc9421',
-    keyId,
-    algorithm: key.algorithm,
-    covered: list.covered.slice(),
-    label,
-    base,
-    ...(created !== undefined ? { created } : {}),
-    ...(expires !== undefined ? { expires } : {}),
-    ...(nonce !== undefined ? { nonce } : {}),
-    ...(tag !== undefined ? { tag } : {}),
-  }
+  const verified: Verified = { scheme: 'rfc9421', keyId, algorithm: key.algorithm, covered: list.covered.slice(), label, base }
+  if (created !== undefined) verified.created = created
+  if (expires !== undefined) verified.expires = expires
+  if (nonce !== undefined) verified.nonce = nonce
+  if (tag !== undefined) verified.tag = tag
+  return verified
 }
 
 /**
