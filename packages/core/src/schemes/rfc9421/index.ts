@@ -114,8 +114,6 @@ function configure(options: Rfc9421Options): Config {
 
 const id = (name: string, params: [string, BareItem][] = []): ComponentId => ({ name, params: new Map(params), serialized: undefined })
 
-const EMPTY_PARAMS: Parameters = new Map()
-
 // The default request components, built once with their serialized ids.
 const METHOD = withSerializedId(id('@method'))
 const AUTHORITY = withSerializedId(id('@authority'))
