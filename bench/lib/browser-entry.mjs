@@ -13,6 +13,10 @@ globalThis.__runBench = async ({ quick, only }) => {
     only,
     limitCases: browserLimitCases,
     peerCases: browserPeerCases,
+    // The huge body as a user's upload: a file-backed File, which Chromium reads from disk. (A Blob
+    // made in memory from 256 MiB cannot be read back in this headless Chromium: NotReadableError
+    // above ~100 MiB.)
+    hugeBlob: document.querySelector('#huge')?.files?.[0],
     log: (m) => {
       logs.push(m)
       console.log(m)

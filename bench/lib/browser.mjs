@@ -2,11 +2,13 @@
 // browser (conditions browser, so @signet/core resolves to its browser build: WebCrypto, noble
 // loaded lazily), serves it on 127.0.0.1 (a secure context, so crypto.subtle exists), drives
 // /usr/bin/chromium with playwright and collects the result through page.evaluate.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createServer } from 'node:http'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as esbuild from 'esbuild'
+import { bytesOfSize, hugeBytesFor } from './fixtures.mjs'
 
 const here = dirname(fileURLToPath(import.meta.url))
 const benchDir = join(here, '..')
@@ -61,6 +63,7 @@ export async function runBrowser({ quick, only, log = () => {}, executablePath =
   const sigv4Bundle = join(cacheDir, 'sigv4.mjs')
   const page = `<!doctype html><meta charset="utf-8"><title>signet bench</title>
 <script>globalThis.__SIGNET_SIGV4_URL__ = ${existsSync(sigv4Bundle) ? "'/sigv4.mjs'" : 'undefined'}</script>
+<input type="file" id="huge">
 <script type="module" src="/bench.js"></script>`
   const files = {
     '/': { type: 'text/html', body: page },
@@ -70,18 +73,26 @@ export async function runBrowser({ quick, only, log = () => {}, executablePath =
   if (existsSync(sigv4Bundle)) files['/sigv4.mjs'] = { type: 'text/javascript', body: readFileSync(sigv4Bundle) }
   const server = await serve(files)
   const browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS })
+  const tmp = mkdtempSync(join(tmpdir(), 'signet-bench-chromium-'))
   try {
     const tab = await browser.newPage()
     tab.on('console', (m) => log(`  [chromium] ${m.text()}`))
     tab.on('pageerror', (e) => log(`  [chromium error] ${e.message}`))
     await tab.goto(`http://127.0.0.1:${server.address().port}/`)
     await tab.waitForFunction(() => globalThis.__benchReady === true, null, { timeout: 60_000 })
+    if (!only || only.includes('huge')) {
+      // The huge body as a file the page is given, as a user's upload would be (see browser-entry.mjs).
+      const file = join(tmp, 'huge.bin')
+      writeFileSync(file, bytesOfSize(hugeBytesFor(quick)))
+      await tab.setInputFiles('#huge', file)
+    }
     const result = await tab.evaluate((opts) => globalThis.__runBench(opts), { quick, only })
     result.info.chromiumPath = executablePath
     result.info.browserVersion = browser.version()
     return result
   } finally {
     await browser.close()
+    rmSync(tmp, { recursive: true, force: true })
     server.close()
   }
 }

@@ -51,11 +51,14 @@ export function streamOf(bytes, chunk = 64 * KiB) {
   })
 }
 
+/** The huge body's size: 256 MiB, 32 MiB in quick mode. */
+export const hugeBytesFor = (quick) => (quick ? 32 : 256) * MiB
+
 /**
  * The request groups. `size` classes pick the measuring budget: small (GET, 1 KiB), medium
- * (64 KiB, 1 MiB), huge (Blob/stream of `hugeBytes`).
+ * (64 KiB, 1 MiB), huge (Blob/stream of `hugeBytes`; `hugeBlob`, when given, holds the same bytes).
  */
-export function makeRequests({ hugeBytes }) {
+export function makeRequests({ hugeBytes, hugeBlob }) {
   const json1k = jsonOfSize(1 * KiB)
   const b64k = bytesOfSize(64 * KiB)
   const b1m = bytesOfSize(1 * MiB)
@@ -76,7 +79,8 @@ export function makeRequests({ hugeBytes }) {
       headers: binHeaders,
       body: huge,
       bodyBytes: huge,
-      blob: new Blob([huge], { type: 'application/octet-stream' }),
+      // A runtime may hand in a file-backed Blob of the same bytes (the browser: an <input type=file>).
+      blob: hugeBlob ?? new Blob([huge], { type: 'application/octet-stream' }),
       stream: () => streamOf(huge),
     },
   ]

@@ -53,7 +53,7 @@ export function evaluateTargets(results) {
     for (const gid of ['post64k', 'post1m', 'huge']) {
       const group = g[gid]
       if (!group) continue
-      const impls = gid === 'huge' ? ['signet-rfc9421-blob', 'signet-rfc9421-stream', 'signet-sigv4-blob', 'signet-sigv4-stream'] : ['signet-rfc9421', 'signet-sigv4']
+      const impls = gid === 'huge' ? ['signet-rfc9421-blob', 'signet-rfc9421-stream', 'signet-rfc9421-verify-stream', 'signet-sigv4-blob', 'signet-sigv4-stream'] : ['signet-rfc9421', 'signet-sigv4']
       for (const impl of impls) {
         const r = pairedRatio(group, impl, 'limit-sha256')
         if (r) add({ id: 'T4', target: `${impl.slice(7)} body within 5% of the fastest SHA-256`, runtime: run.runtime, group: gid, ratio: r, goal: '≤ 1.05×', pass: r.median <= 1.05 })

@@ -1,15 +1,15 @@
 // The benchmark of one runtime: builds every request group's cases and measures them, paired.
 // Isomorphic: the runtime entry (server-entry.mjs, browser-entry.mjs) passes the limit and peer
 // builders that fit it.
-import { makeRequests, MiB } from './fixtures.mjs'
+import { hugeBytesFor, makeRequests } from './fixtures.mjs'
 import { BUDGETS, clockOf, runGroup } from './harness.mjs'
 import { signetBases, signetCases } from './cases.mjs'
 import { sigv4From } from './signet.mjs'
 
-export async function runSuite({ runtime, quick, only, batchScale = 1, clock: clockName = 'wall', limitCases, peerCases, log = () => {} }) {
+export async function runSuite({ runtime, quick, only, batchScale = 1, clock: clockName = 'wall', limitCases, peerCases, hugeBlob, log = () => {} }) {
   const budgets = quick ? BUDGETS.quick : BUDGETS.full
-  const hugeBytes = (quick ? 32 : 256) * MiB
-  const requests = makeRequests({ hugeBytes })
+  const hugeBytes = hugeBytesFor(quick)
+  const requests = makeRequests({ hugeBytes, hugeBlob })
   const groups = {}
   const started = Date.now()
   const clock = clockOf(clockName)
