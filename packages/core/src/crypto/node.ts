@@ -1,3 +1,4 @@
+import * as nodeCrypto from 'node:crypto'
 import { createHash, createHmac, createSecretKey, timingSafeEqual, type BinaryToTextEncoding, type Hash, type KeyObject } from 'node:crypto'
 import { toBase64, toHex, utf8 } from '../canonicalize/encoding.ts'
 import { fail } from '../errors.ts'
@@ -20,7 +21,8 @@ const CACHE_ID: Readonly<Record<HashAlgorithm, string>> = { sha256: 'node:sha256
 /**
  * The HMAC and hash primitives differ in speed between the runtimes that provide node:crypto, so
  * each uses its fastest (measured per call over a signature base and a 1 KiB body, paired):
- * - Node: `createHmac` / `createHash`.
+ * - Node: `createHmac`, and the one-shot `crypto.hash()` for in-memory digests (`createHash` for
+ *   incremental ones).
  * - Deno: its `createHmac` costs about twice a pair of `Hash.copy()` calls (~9 against ~4.5 µs on
  *   Deno 2.9), so HMACs come from keyed inner and outer hash states prepared once per key and copied
  *   per message (RFC 2104 §2: H(K ^ opad, H(K ^ ipad, text))). On Node those copies cost 12% more.
@@ -98,15 +100,24 @@ function mac(k: PreparedKey, hash: HashAlgorithm, data: Uint8Array | string, enc
   return encoding === undefined ? h.digest() : h.digest(encoding)
 }
 
+// Node's one-shot crypto.hash() (20.12+; read off the namespace so that a runtime without it still
+// loads) skips the Hash object: 0.2 against 0.6 µs for a short string, 0.9 against 1.3 µs for 1 KiB.
+// Deno's is slower than its createHash, so Deno keeps that.
+const oneShotHash = (nodeCrypto as { hash?: typeof nodeCrypto.hash }).hash
+const oneShot = !bun && !onDeno && typeof oneShotHash === 'function' ? oneShotHash : undefined
+
 /** The hash of `data` (a string is UTF-8) as text. */
 function hashText(hash: HashAlgorithm, data: Uint8Array | string, encoding: BinaryToTextEncoding): string {
   if (bunHash) return bunHash[hash].hash(data, encoding)
+  if (oneShot) return oneShot(hash, data, encoding)
   return createHash(hash).update(data as string).digest(encoding)
 }
 
 /** The hash of `data` (a string is UTF-8) as bytes. */
 function hashBytes(hash: HashAlgorithm, data: Uint8Array | string): Uint8Array {
-  return bunHash ? bunHash[hash].hash(data) : createHash(hash).update(data as string).digest()
+  if (bunHash) return bunHash[hash].hash(data)
+  if (oneShot) return oneShot(hash, data, 'buffer')
+  return createHash(hash).update(data as string).digest()
 }
 
 /** node:crypto returns Buffers; hand out plain Uint8Arrays that own exactly their bytes. */
