@@ -361,7 +361,10 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
       base,
     })
   }
-  if (coversDigest) await checkContentDigest(headerValue(message.headers, 'content-digest')!, ctx.body)
+  if (coversDigest) {
+    const digestChecked = checkContentDigest(headerValue(message.headers, 'content-digest')!, ctx.body)
+    if (digestChecked) await digestChecked
+  }
   const replay = checkReplay(ctx, keyId, nonce, created)
   if (replay) await replay
   const verified: Verified = { scheme: 'rfc9421', keyId, algorithm: key.algorithm, covered: list.covered.slice(), label, base }
