@@ -114,7 +114,7 @@ function speedupTable(run) {
 
 function abSection(ab) {
   const out = ['## Core changes, measured (bench/experiments, `node bench/ab.mjs`)', '']
-  out.push('The series below (01–10) has been applied to `packages/core/src`; the tables above include it. Its patches are in the git history.')
+  out.push(`The series below (${ab.patches?.length ? ab.patches.map((p) => p.replace(/\.patch$/, '')).join(', ') : 'see bench/results/ab.json'}) has been applied to \`packages/core/src\`; the tables above include it. Each step is a commit (or two) of the git history; the patches themselves are not kept.`)
   out.push('')
   out.push('Each patch of `bench/experiments/` is applied in order to a copy of `packages/core/src`, bundled, and measured against the unpatched sources in the same paired rounds (server runtimes: CPU clock; Chromium: wall clock; per-round minimum). Cells are the speed-up of a step over the step before it (> 1 is faster); the last row is the whole series over the baseline. On this shared machine a single step can read ±10% (a step that does not touch a path sometimes shows 0.9 or 1.3 on it): the whole-series row, and steps that agree across runtimes, are the robust results.')
   out.push('')
@@ -227,6 +227,7 @@ export function markdown(results, { findings, ab, profile } = {}) {
   out.push('- `node bench/run.mjs` — this page and bench/results/latest.json (all runtimes, memory, sizes; ~10 min). `--quick` for CI (< 2 min), `--runtimes node,deno`, `--only get,post1k`, `--no-memory`, `--no-size`, `--verbose`.')
   out.push('- `node bench/size.mjs` — bundle budgets (bench/size-budgets.json); exits 1 when over budget or when a browser bundle reaches for Node.')
   out.push('- `node bench/profile.mjs` — the profile above (bench/results/profile.json); `--core <bundle>` profiles a variant.')
+  out.push('- `node bench/profile-browser.mjs` — the same for signing in Chromium, through the CDP sampling profiler (prints only).')
   out.push('- `node bench/ab.mjs --rounds 21 --runtimes node,deno,bun,chromium` — the patch series above (bench/results/ab.json).')
   out.push('')
   if (findings) {
