@@ -13,9 +13,9 @@ import { measure } from 'mitata/src/lib.mjs'
 /** Measuring budgets per size class: ms of CPU per case per round, and rounds. */
 export const BUDGETS = {
   full: {
-    small: { rounds: 15, ms: 30, batch: 64 },
+    small: { rounds: 21, ms: 30, batch: 64 },
     medium: { rounds: 11, ms: 40, batch: 4 },
-    huge: { rounds: 3, ms: 0, batch: 1 },
+    huge: { rounds: 5, ms: 0, batch: 1 },
   },
   quick: {
     small: { rounds: 5, ms: 12, batch: 32 },
