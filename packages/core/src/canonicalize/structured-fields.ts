@@ -184,8 +184,13 @@ const B64_VALUE = (() => {
   return t
 })()
 
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
 const inTable = (t: Uint8Array, c: number): boolean => c >= 0 && c < 128 && t[c] === 1
+/** A character code that is a DIGIT. */
+export const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
+/** A character code that may start a key (§3.1.2: lcalpha or "*"). */
+export const isKeyStart = (c: number): boolean => inTable(KEY_START, c)
+/** A character code that may continue a key (§3.1.2: lcalpha, DIGIT, "_", "-", ".", "*"). */
+export const isKeyChar = (c: number): boolean => inTable(KEY_CHAR, c)
 
 // ---------------------------------------------------------------------------------------------
 // Parsing (RFC 9651 §4.2)

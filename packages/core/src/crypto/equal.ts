@@ -13,3 +13,12 @@ export function timingSafeEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < n; i++) diff |= a[i]! ^ b[i]!
   return diff === 0
 }
+
+/** {@link timingSafeEqual} for strings, compared by UTF-16 code unit. */
+export function timingSafeEqualText(a: string, b: string): boolean {
+  const n = a.length
+  if (n !== b.length) return false
+  let diff = 0
+  for (let i = 0; i < n; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
+  return diff === 0
+}

@@ -17,11 +17,21 @@ export function signatureBase(
   serializedParams?: string,
 ): string {
   const ids = components.map(serializeComponentId)
-  for (let i = 1; i < ids.length; i++) {
-    if (ids.lastIndexOf(ids[i]!, i - 1) !== -1) fail('invalid_input', `component ${ids[i]} is listed twice (RFC 9421 §2.5)`, { component: ids[i]! })
-  }
+  const duplicate = duplicateId(ids)
+  if (duplicate !== undefined) failListedTwice(duplicate)
   // The inner list serialized from the ids already at hand (RFC 8941 §4.1.1.1): same bytes as serializeInnerList.
   return buildBase(message, components, request, structuredTypes, serializedParams ?? `(${ids.join(' ')})${serializeParams(params)}`, ids)
+}
+
+/** The first serialized component id that is listed again, if any: §2.5 allows each component once. */
+export function duplicateId(ids: readonly string[]): string | undefined {
+  for (let i = 1; i < ids.length; i++) if (ids.lastIndexOf(ids[i]!, i - 1) !== -1) return ids[i]
+  return undefined
+}
+
+/** A component listed twice has no signature base (RFC 9421 §2.5): `invalid_input`. */
+export function failListedTwice(id: string): never {
+  return fail('invalid_input', `component ${id} is listed twice (RFC 9421 §2.5)`, { component: id })
 }
 
 /** {@link signatureBase} for components already known to be distinct (the signer's, checked when configured). */

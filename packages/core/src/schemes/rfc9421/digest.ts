@@ -2,7 +2,7 @@ import { toBase64 } from '../../canonicalize/encoding.ts'
 import { parseDictionary, isInnerList } from '../../canonicalize/structured-fields.ts'
 import type { BodyReader } from '../../body.ts'
 import type { HashAlgorithm, MaybePromise } from '../../crypto/backend.ts'
-import { timingSafeEqual } from '../../crypto/equal.ts'
+import { timingSafeEqual, timingSafeEqualText } from '../../crypto/equal.ts'
 import { fail } from '../../errors.ts'
 
 /** RFC 9530 Content-Digest algorithms Signet computes and checks. */
@@ -28,21 +28,16 @@ export function contentDigest(body: BodyReader, algorithm: ContentDigestAlgorith
 export function checkContentDigest(field: string, body: BodyReader): void | Promise<void> {
   // One algorithm, `alg=:<base64>:`, compared as text with the body's digest in the same encoding.
   // Any other form, and any difference (base64 written another way may still be the same bytes),
-  // goes through the full check, which also reports the mismatch.
+  // goes through the full check, which also reports the mismatch. Compared without an early exit,
+  // as the full check does (a digest of a public body is no secret, but one rule is simpler to audit).
   const alg = field.startsWith('sha-256=:') ? 'sha-256' : field.startsWith('sha-512=:') ? 'sha-512' : undefined
-  if (alg === undefined || body.digestEncoded === undefined || field.indexOf(':', 9) !== field.length - 1) return checkFields(field, body)
-  const claimed = field.slice(9, -1)
+  if (alg === undefined || body.digestEncoded === undefined) return checkFields(field, body)
+  const from = alg.length + 2 // past `<alg>=:`
+  if (field.indexOf(':', from) !== field.length - 1) return checkFields(field, body)
+  const claimed = field.slice(from, -1)
   const actual = body.digestEncoded(HASH_OF[alg], 'base64')
-  if (typeof actual === 'string') return sameText(actual, claimed) ? undefined : checkFields(field, body)
-  return actual.then((a) => (sameText(a, claimed) ? undefined : checkFields(field, body)))
-}
-
-/** Equal strings, compared without an early exit (as MACs are; a digest of a public body is no secret, but one rule is simpler to audit). */
-function sameText(a: string, b: string): boolean {
-  if (a.length !== b.length) return false
-  let diff = 0
-  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i)
-  return diff === 0
+  if (typeof actual === 'string') return timingSafeEqualText(actual, claimed) ? undefined : checkFields(field, body)
+  return actual.then((a) => (timingSafeEqualText(a, claimed) ? undefined : checkFields(field, body)))
 }
 
 async function checkFields(field: string, body: BodyReader): Promise<void> {

@@ -1,6 +1,9 @@
 import {
   decodeByteSequence,
+  isDigit,
   isInnerList,
+  isKeyChar,
+  isKeyStart,
   parseDictionary,
   parseInnerList,
   serializeParams,
@@ -11,6 +14,7 @@ import {
 } from '../../canonicalize/structured-fields.ts'
 import { fail } from '../../errors.ts'
 import { headerValue, type NormalizedMessage } from '../../message.ts'
+import { duplicateId } from './base.ts'
 import { componentFromItem, displayComponentId, serializeComponentId, type ComponentId } from './components.ts'
 
 /**
@@ -25,7 +29,7 @@ import { componentFromItem, displayComponentId, serializeComponentId, type Compo
  */
 
 /** Limits on what a verifier parses, against oversized or hostile headers. */
-export const MAX_SIGNATURE_HEADER = 8192
+const MAX_SIGNATURE_HEADER = 8192
 const MAX_SIGNATURES = 16
 const MAX_COMPONENTS = 64
 const MAX_PARAMS = 32
@@ -68,14 +72,12 @@ export interface SelectedSignature {
 export function coveredList(items: readonly Item[]): CoveredList {
   const components = items.map((item) => componentFromItem(item, 'malformed_signature'))
   const ids = components.map(serializeComponentId)
-  let duplicate: string | undefined
-  for (let i = 1; i < ids.length && duplicate === undefined; i++) if (ids.lastIndexOf(ids[i]!, i - 1) !== -1) duplicate = ids[i]
   return {
     components: components.map((c, i) => ({ ...c, serialized: ids[i] })),
     ids,
     covered: components.map(displayComponentId),
     list: `(${ids.join(' ')})`,
-    duplicate,
+    duplicate: duplicateId(ids),
     coversQuery: components.some((c) => QUERY_COVERING.has(c.name)),
     coversDigest: components.some((c) => c.name === 'content-digest' && !c.params.has('req')),
     coversRequest: components.some((c) => c.params.get('req') === true),
@@ -89,15 +91,13 @@ const lists = new Map<string, CoveredList>()
 const MAX_CACHED_LISTS = 256
 const MAX_CACHED_LIST_LENGTH = 1024
 
-const parsed = (text: string) => parseInnerList(text, INPUT_LIMITS)
-
 function cachedList(text: string): CoveredList | undefined {
   let hit = lists.get(text)
   if (hit !== undefined) return hit
   try {
     // The text ends at the first ")", which a string item may contain: then it does not parse
     // here, and the full parser reads the field.
-    hit = coveredList(parsed(text).items)
+    hit = coveredList(parseInnerList(text, INPUT_LIMITS).items)
   } catch {
     return undefined
   }
@@ -107,10 +107,6 @@ function cachedList(text: string): CoveredList | undefined {
   }
   return hit
 }
-
-const isKeyStart = (c: number): boolean => (c >= 0x61 && c <= 0x7a) || c === 0x2a
-const isKeyChar = (c: number): boolean => isKeyStart(c) || (c >= 0x30 && c <= 0x39) || c === 0x5f || c === 0x2d || c === 0x2e
-const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39
 
 /**
  * `;key=value…` from `from` to the end of `s`, when it is in the form the serializer writes

@@ -13,7 +13,7 @@ import { fail, SignetError } from '../../errors.ts'
 import type { ResolvedKey } from '../../keys.ts'
 import { headerValue, type NormalizedMessage, type NormalizedRequest } from '../../message.ts'
 import type { ResponseVerifyContext, Scheme, SignContext, SignResult, Verified, VerifyContext } from '../types.ts'
-import { buildBase } from './base.ts'
+import { buildBase, failListedTwice } from './base.ts'
 import { displayComponentId, parseComponentId, serializeComponentId, STRUCTURED_FIELD_TYPES, withSerializedId, type ComponentId } from './components.ts'
 import { selectSignature, type Selector } from './fields.ts'
 import { checkContentDigest, contentDigest, type ContentDigestAlgorithm } from './digest.ts'
@@ -331,8 +331,7 @@ async function verify(config: Config, message: NormalizedMessage, ctx: VerifyCon
   }
   let base: string
   try {
-    // §2.5: a component listed twice has no base.
-    if (list.duplicate !== undefined) fail('invalid_input', `component ${list.duplicate} is listed twice (RFC 9421 §2.5)`, { component: list.duplicate })
+    if (list.duplicate !== undefined) failListedTwice(list.duplicate)
     base = buildBase(message, components, request, config.types, signatureParams, list.ids)
   } catch (err) {
     // A component the signature names but the message lacks: the message is not what was signed.
