@@ -26,10 +26,16 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
   if (options === null || typeof options !== 'object') fail('invalid_input', 'memoryReplayStore options must be an object { maxEntries }')
   const maxEntries = options.maxEntries ?? 100_000
   if (!Number.isInteger(maxEntries) || maxEntries < 1) fail('invalid_input', `memoryReplayStore maxEntries must be a positive integer, received ${String(maxEntries)}`)
-  // The keys kept, plus a binary min-heap of the same keys ordered by (expiry, arrival), so that
-  // expired entries are found without a scan even when expiries arrive out of order (signers'
-  // clocks differ, schemes have different windows). Each key in `entries` has exactly one heap slot.
+  // The keys kept, and the same keys ordered by (expiry, arrival) so that expired entries are
+  // found without a scan. Expiries mostly arrive in order (one window after each `created`), so
+  // keys whose expiry is not before the last queued one go to a FIFO queue (O(1) both ends); the
+  // rest (signers' clocks differ, schemes have different windows) go to a binary min-heap. The
+  // first entry overall is the earlier of the two heads. Each key in `entries` is in exactly one.
   const entries = new Set<string>()
+  const queueKeys: string[] = []
+  const queueExp: number[] = []
+  const queueSeq: number[] = []
+  let head = 0
   const heapKeys: string[] = []
   const heapExp: number[] = []
   const heapSeq: number[] = []
@@ -47,11 +53,11 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
     heapSeq[i] = heapSeq[j]!
     heapSeq[j] = q
   }
-  const push = (key: string, exp: number): void => {
+  const heapPush = (key: string, exp: number, at: number): void => {
     let i = heapKeys.length
     heapKeys.push(key)
     heapExp.push(exp)
-    heapSeq.push(seq++)
+    heapSeq.push(at)
     while (i > 0) {
       const parent = (i - 1) >> 1
       if (!before(i, parent)) break
@@ -59,9 +65,8 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
       i = parent
     }
   }
-  /** Removes the heap's first entry and its map entry. */
-  const pop = (): void => {
-    entries.delete(heapKeys[0]!)
+  const heapPop = (): string => {
+    const key = heapKeys[0]!
     const last = heapKeys.length - 1
     swap(0, last)
     heapKeys.pop()
@@ -77,6 +82,44 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
       swap(i, m)
       i = m
     }
+    return key
+  }
+  const queuePop = (): string => {
+    const key = queueKeys[head]!
+    head++
+    // Dropping the consumed front now and then keeps the arrays as long as the queue, at O(1) amortized.
+    if (head >= 1024 && head * 2 >= queueKeys.length) {
+      queueKeys.splice(0, head)
+      queueExp.splice(0, head)
+      queueSeq.splice(0, head)
+      head = 0
+    }
+    return key
+  }
+  /** Whether the queue's head comes before the heap's top in (expiry, arrival) order. */
+  const queueFirst = (): boolean => {
+    if (head === queueKeys.length) return false
+    if (heapKeys.length === 0) return true
+    const qe = queueExp[head]!
+    const he = heapExp[0]!
+    return qe < he || (qe === he && queueSeq[head]! < heapSeq[0]!)
+  }
+  /** The expiry of the first entry overall; +Infinity when the store is empty. */
+  const firstExp = (): number => {
+    if (head < queueKeys.length) return heapKeys.length > 0 && heapExp[0]! < queueExp[head]! ? heapExp[0]! : queueExp[head]!
+    return heapKeys.length > 0 ? heapExp[0]! : Infinity
+  }
+  /** Removes the first entry overall from its structure and from the set. */
+  const pop = (): void => {
+    entries.delete(queueFirst() ? queuePop() : heapPop())
+  }
+  const push = (key: string, exp: number): void => {
+    const at = seq++
+    if (head === queueKeys.length || exp >= queueExp[queueExp.length - 1]!) {
+      queueKeys.push(key)
+      queueExp.push(exp)
+      queueSeq.push(at)
+    } else heapPush(key, exp, at)
   }
 
   return {
@@ -85,14 +128,14 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
     },
     checkAndStore(key, expiresAtMs, nowMs) {
       // Every entry that has expired goes, in expiry order.
-      while (heapKeys.length > 0 && !(heapExp[0]! > nowMs)) pop()
+      while (entries.size > 0 && !(firstExp() > nowMs)) pop()
       // One hash lookup: the key is new exactly when adding it grows the set.
       const size = entries.size
       entries.add(key)
       if (entries.size === size) return false
-      // Full: the entry closest to its expiry goes (the new key is not in the heap yet).
+      // Full: the entry closest to its expiry goes (the new key is not queued yet).
       if (size >= maxEntries) pop()
-      // A NaN expiry would break the heap order; it means "already expired", as it did before.
+      // A NaN expiry would break the order; it means "already expired", as it did before.
       const exp = Number.isNaN(expiresAtMs) ? -Infinity : expiresAtMs
       push(key, exp)
       return true

@@ -76,6 +76,25 @@ describe('memoryReplayStore matches its contract', () => {
     )
   })
 
+  it('matches the model over runs long enough to compact its queue', () => {
+    // Over 1024 in-order evictions: the queue drops its consumed front while the heap holds the rest.
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 40 }), fc.array(op, { minLength: 2500, maxLength: 4000 }), (maxEntries, ops) => {
+        const store = memoryReplayStore({ maxEntries })
+        const ref = model(maxEntries)
+        let now = 1_000_000
+        for (const [i, o] of ops.entries()) {
+          now += o.step
+          const exp = now + o.ttl
+          const got = store.checkAndStore(`k${o.key}`, exp, now)
+          const want = ref.checkAndStore(`k${o.key}`, exp, now)
+          if (got !== want || store.size !== ref.size) expect({ call: i, accepted: got, size: store.size }).toEqual({ call: i, accepted: want, size: ref.size })
+        }
+      }),
+      { numRuns: runs(20) },
+    )
+  })
+
   it('stays bounded over a long ordered run and still refuses the newest keys', () => {
     const store = memoryReplayStore({ maxEntries: 5000 })
     let now = 0
