@@ -178,6 +178,15 @@ export function bodyReader(source: BodySource, backend: CryptoBackend, options: 
   }
 }
 
+/**
+ * The body's digest as lower-case hex or standard base64 text: through `digestEncoded` where the
+ * reader has it, so a body in memory with a synchronous backend gets a string, not a promise (no
+ * microtask turn, no byte array to encode in JavaScript).
+ */
+export function bodyDigestText(body: BodyReader, hash: HashAlgorithm, encoding: TextEncoding): MaybePromise<string> {
+  return body.digestEncoded ? body.digestEncoded(hash, encoding) : body.digest(hash).then(encoding === 'hex' ? toHex : toBase64)
+}
+
 function tooLarge(size: number, limit: number): never {
   return fail('body_too_large', `the body must be buffered for this scheme but is larger than maxBufferedBodyBytes (${limit} bytes); received at least ${size} bytes`, {
     component: 'body',

@@ -1,6 +1,6 @@
 import { toBase64 } from '../../canonicalize/encoding.ts'
 import { parseDictionary, isInnerList } from '../../canonicalize/structured-fields.ts'
-import type { BodyReader } from '../../body.ts'
+import { bodyDigestText, type BodyReader } from '../../body.ts'
 import type { HashAlgorithm, MaybePromise } from '../../crypto/backend.ts'
 import { timingSafeEqual, timingSafeEqualText } from '../../crypto/equal.ts'
 import { fail } from '../../errors.ts'
@@ -15,7 +15,7 @@ const HASH_OF: Record<ContentDigestAlgorithm, HashAlgorithm> = { 'sha-256': 'sha
  * memory and the backend answers synchronously.
  */
 export function contentDigest(body: BodyReader, algorithm: ContentDigestAlgorithm): MaybePromise<string> {
-  const b64 = body.digestEncoded ? body.digestEncoded(HASH_OF[algorithm], 'base64') : body.digest(HASH_OF[algorithm]).then(toBase64)
+  const b64 = bodyDigestText(body, HASH_OF[algorithm], 'base64')
   return typeof b64 === 'string' ? `${algorithm}=:${b64}:` : b64.then((d) => `${algorithm}=:${d}:`)
 }
 

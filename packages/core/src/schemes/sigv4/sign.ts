@@ -1,4 +1,4 @@
-import { toHex } from '../../canonicalize/encoding.ts'
+import { bodyDigestText } from '../../body.ts'
 import { encodeQueryPair, type EncodedQueryPair } from '../../canonicalize/query.ts'
 import { fail } from '../../errors.ts'
 import type { HeaderMap, NormalizedRequest } from '../../message.ts'
@@ -71,13 +71,15 @@ export async function signSigV4(config: SigV4Config, message: NormalizedRequest,
 
   // A caller's x-amz-content-sha256 is the payload hash (how S3 callers choose UNSIGNED-PAYLOAD or streaming).
   const declared = message.headers.get(CONTENT_SHA256_HEADER)
-  const payloadHash = declared
-    ? canonicalHeaderValue(declared)
-    : unsignedPayloadFor(config, config.form)
-      ? UNSIGNED_PAYLOAD
-      : ctx.body.absent
-        ? EMPTY_SHA256
-        : toHex(await ctx.body.digest('sha256'))
+  let payloadHash: string
+  if (declared) payloadHash = canonicalHeaderValue(declared)
+  else if (unsignedPayloadFor(config, config.form)) payloadHash = UNSIGNED_PAYLOAD
+  else if (ctx.body.absent) payloadHash = EMPTY_SHA256
+  else {
+    // A body in memory: the hex comes back as a string, without a microtask turn.
+    const hex = bodyDigestText(ctx.body, 'sha256', 'hex')
+    payloadHash = typeof hex === 'string' ? hex : await hex
+  }
   if (config.form === 'header' && config.applyChecksum && !declared) added.set(CONTENT_SHA256_HEADER, payloadHash)
 
   const { signedHeaders: signedNames, block: canonicalHeaders } = formatCanonicalHeaders(signableHeaders(message, added, config))

@@ -1,4 +1,5 @@
-import { decodeUtf8, toHex } from '../../canonicalize/encoding.ts'
+import { bodyDigestText } from '../../body.ts'
+import { decodeUtf8 } from '../../canonicalize/encoding.ts'
 import { splitQuery } from '../../canonicalize/query.ts'
 import { percentDecodeBytes } from '../../canonicalize/uri.ts'
 import { checkCoverage, checkFreshness, checkReplay } from '../../checks.ts'
@@ -168,7 +169,8 @@ function payloadHashOf(config: SigV4Config, form: 'header' | 'query', message: N
   }
   if (unsignedAllowed) return { payloadHash: UNSIGNED_PAYLOAD, declared: false }
   if (ctx.body.absent) return { payloadHash: EMPTY_SHA256, declared: false }
-  return ctx.body.digest('sha256').then((d) => ({ payloadHash: toHex(d), declared: false }))
+  const hex = bodyDigestText(ctx.body, 'sha256', 'hex')
+  return typeof hex === 'string' ? { payloadHash: hex, declared: false } : hex.then((payloadHash) => ({ payloadHash, declared: false }))
 }
 
 function unsignedPayload(allowed: boolean): PayloadHash {
@@ -246,7 +248,8 @@ export async function verifySigV4(config: SigV4Config, message: NormalizedReques
   }
   // Checked after the signature: a request that is not authentic never makes us read a body it only declares.
   if (declared) {
-    const actual = toHex(await ctx.body.digest('sha256'))
+    const hex = bodyDigestText(ctx.body, 'sha256', 'hex')
+    const actual = typeof hex === 'string' ? hex : await hex
     if (actual !== payloadHash) {
       fail('digest_mismatch', 'sigv4: the body does not match its x-amz-content-sha256 header', { component: CONTENT_SHA256_HEADER, keyId: key.id, expected: payloadHash, received: actual })
     }
