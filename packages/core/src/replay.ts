@@ -104,11 +104,8 @@ export function memoryReplayStore(options: MemoryReplayStoreOptions = {}): Repla
     const he = heapExp[0]!
     return qe < he || (qe === he && queueSeq[head]! < heapSeq[0]!)
   }
-  /** The expiry of the first entry overall; +Infinity when the store is empty. */
-  const firstExp = (): number => {
-    if (head < queueKeys.length) return heapKeys.length > 0 && heapExp[0]! < queueExp[head]! ? heapExp[0]! : queueExp[head]!
-    return heapKeys.length > 0 ? heapExp[0]! : Infinity
-  }
+  /** The expiry of the first entry overall; the store must not be empty. */
+  const firstExp = (): number => (queueFirst() ? queueExp[head]! : heapExp[0]!)
   /** Removes the first entry overall from its structure and from the set. */
   const pop = (): void => {
     entries.delete(queueFirst() ? queuePop() : heapPop())
